@@ -1,0 +1,1 @@
+"""Code every service shares, written once: settings, logging, contracts, bus, store, outbox, runtime."""

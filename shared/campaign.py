@@ -1,0 +1,76 @@
+"""Campaigns as configuration: one data file per year's selection, read by every service that needs it."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+BUILTIN_DIR = Path(__file__).parent / "data" / "campaigns"
+
+
+class Campaign(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(pattern=r"^[a-z0-9_-]{2,32}$")
+    title_th: str
+    title_en: str
+    opens_at: AwareDatetime
+    submission_deadline: AwareDatetime
+    district_deadline: AwareDatetime
+    province_deadline: AwareDatetime
+    eligible_lao_types: tuple[str, ...] = Field(min_length=1)
+    late_policy: Literal["reject", "accept_flagged"]
+    rubric_version: str
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Campaign:
+        if not self.opens_at < self.submission_deadline <= self.district_deadline <= self.province_deadline:
+            raise ValueError("expected opens_at < submission_deadline <= district_deadline <= province_deadline")
+        return self
+
+    def is_late(self, submitted_at: datetime) -> bool:
+        return submitted_at > self.submission_deadline
+
+
+class UnknownCampaign(LookupError):
+    pass
+
+
+class CampaignBook:
+    """Every campaign found in the configured directories; later directories override earlier ones."""
+
+    def __init__(self, directories: list[Path]) -> None:
+        self._campaigns: dict[str, Campaign] = {}
+        for directory in directories:
+            for path in sorted(directory.glob("*.toml")):
+                with path.open("rb") as handle:
+                    try:
+                        campaign = Campaign.model_validate(tomllib.load(handle))
+                    except ValueError as error:
+                        raise ValueError(f"invalid campaign file {path}: {error}") from error
+                if campaign.key != path.stem:
+                    raise ValueError(f"campaign file {path} declares key {campaign.key!r}; name it {campaign.key}.toml")
+                self._campaigns[campaign.key] = campaign
+
+    def get(self, key: str) -> Campaign:
+        try:
+            return self._campaigns[key]
+        except KeyError:
+            raise UnknownCampaign(key) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._campaigns
+
+    def keys(self) -> list[str]:
+        return sorted(self._campaigns)
+
+
+@cache
+def load_campaigns(extra_dir: str | None = None) -> CampaignBook:
+    directories = [BUILTIN_DIR] + ([Path(extra_dir)] if extra_dir else [])
+    return CampaignBook(directories)

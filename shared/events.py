@@ -1,0 +1,228 @@
+"""The one event envelope and every event contract that travels over the bus.
+
+Consumers read with these models, which ignore fields they do not know (tolerant reader); changes are
+additive, and a breaking change is a new `schema_version` of the event type. `python -m shared.events
+docs/events` exports the JSON Schemas that other teams read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.submission import Submission
+
+SUBMISSION_RECEIVED = "submission.received"
+SUBMISSION_VALIDATED = "submission.validated"
+SUBMISSION_RETURNED = "submission.returned"
+SUBMISSION_REJECTED = "submission.rejected"
+SUBMISSION_SCORED = "submission.scored"
+NOTIFICATION_SENT = "notification.sent"
+NOTIFICATION_FAILED = "notification.failed"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Envelope(BaseModel):
+    """What every message on the bus is: identity, type, provenance, and the event's data."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    event_type: str
+    schema_version: int = 1
+    occurred_at: datetime = Field(default_factory=utcnow)
+    producer: str
+    correlation_id: str = Field(description="The submission id: follows one submission across all services")
+    causation_id: str | None = Field(default=None, description="The event that caused this one")
+    data: dict[str, Any]
+
+    @classmethod
+    def build(cls, data: EventData, *, producer: str, correlation_id: str,
+              causation: Envelope | None = None) -> Envelope:
+        return cls(
+            event_type=data.EVENT_TYPE,
+            producer=producer,
+            correlation_id=correlation_id,
+            causation_id=causation.event_id if causation else None,
+            data=data.model_dump(mode="json"),
+        )
+
+    def read(self, model: type[E]) -> E:
+        return model.model_validate(self.data)
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    @classmethod
+    def from_bytes(cls, body: bytes) -> Envelope:
+        return cls.model_validate_json(body)
+
+
+class EventData(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    EVENT_TYPE: ClassVar[str] = ""
+
+
+E = TypeVar("E", bound=EventData)
+
+
+class SubmissionRef(EventData):
+    submission_id: str = Field(description="Stable id of one LAO's application in one campaign")
+    revision: int = Field(ge=1, description="1 for the first response; each resubmission adds one")
+    campaign: str
+
+
+class LaoSummary(BaseModel):
+    """The LAO as far as the producer could resolve it; codes are None where they could not be resolved."""
+
+    model_config = ConfigDict(extra="ignore")
+    name: str
+    code: str | None = None
+    type: str | None = None
+    province_code: str | None = None
+    province_name: str | None = None
+    district_code: str | None = None
+    district_name: str | None = None
+
+
+class ContactSummary(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str | None = None
+    email: str | None = None
+
+
+class Issue(BaseModel):
+    """One finding of validation: stable code, where, how serious, and what to do, in Thai and English."""
+
+    model_config = ConfigDict(extra="ignore")
+    code: str
+    field: str
+    severity: Literal["reject", "return", "warning"]
+    message_th: str
+    message_en: str
+
+
+class SubmissionReceived(SubmissionRef):
+    EVENT_TYPE: ClassVar[str] = SUBMISSION_RECEIVED
+    source: str
+    source_response_id: str
+    received_at: datetime
+    lao: LaoSummary
+    contact: ContactSummary
+    submission: Submission
+
+
+class SubmissionValidated(SubmissionRef):
+    EVENT_TYPE: ClassVar[str] = SUBMISSION_VALIDATED
+    lao: LaoSummary
+    contact: ContactSummary
+    warnings: list[Issue] = Field(default_factory=list)
+    submission: Submission
+
+
+class SubmissionReturned(SubmissionRef):
+    EVENT_TYPE: ClassVar[str] = SUBMISSION_RETURNED
+    lao: LaoSummary
+    contact: ContactSummary
+    issues: list[Issue]
+
+
+class SubmissionRejected(SubmissionRef):
+    EVENT_TYPE: ClassVar[str] = SUBMISSION_REJECTED
+    lao: LaoSummary
+    contact: ContactSummary
+    issues: list[Issue]
+
+
+class CriterionScore(BaseModel):
+    """One criterion's share of a score, and why: the explanation a municipality can ask for."""
+
+    model_config = ConfigDict(extra="ignore")
+    key: str
+    section: str
+    title_th: str
+    title_en: str
+    points: float
+    max_points: float
+    manual: bool = False
+    inputs: dict[str, Any] = Field(default_factory=dict, description="The submission data the rule read")
+    reason_th: str
+    reason_en: str
+
+
+class SubmissionScored(SubmissionRef):
+    EVENT_TYPE: ClassVar[str] = SUBMISSION_SCORED
+    lao: LaoSummary
+    contact: ContactSummary
+    rubric_version: str
+    total: float
+    max_total: float
+    tier: Literal["outstanding", "efficient", "not_selected"]
+    size_group: str
+    size_group_flagged: bool = Field(default=False, description="True when the size group is a fallback")
+    criteria: list[CriterionScore]
+
+
+class NotificationOutcome(EventData):
+    notification_id: str
+    submission_id: str
+    revision: int
+    campaign: str
+    template: str
+    channel: str
+    recipient: str = Field(description="Masked recipient address")
+    attempts: int
+    error: str | None = None
+
+
+class NotificationSent(NotificationOutcome):
+    EVENT_TYPE: ClassVar[str] = NOTIFICATION_SENT
+
+
+class NotificationFailed(NotificationOutcome):
+    EVENT_TYPE: ClassVar[str] = NOTIFICATION_FAILED
+
+
+EVENT_MODELS: dict[str, type[EventData]] = {
+    model.EVENT_TYPE: model
+    for model in (SubmissionReceived, SubmissionValidated, SubmissionReturned, SubmissionRejected,
+                  SubmissionScored, NotificationSent, NotificationFailed)
+}
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """Each event type's schema: the envelope with its `data` replaced by that event's model."""
+    schemas: dict[str, dict[str, Any]] = {}
+    for event_type, model in EVENT_MODELS.items():
+        schema = Envelope.model_json_schema()
+        data_schema = model.model_json_schema()
+        schema["$defs"] = {**schema.get("$defs", {}), **data_schema.pop("$defs", {})}
+        schema["properties"]["data"] = data_schema
+        schema["properties"]["event_type"] = {"const": event_type, "title": "Event Type", "type": "string"}
+        schema["title"] = event_type
+        schemas[event_type] = schema
+    return schemas
+
+
+def export(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for event_type, schema in json_schemas().items():
+        path = directory / f"{event_type}.schema.json"
+        path.write_text(json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in export(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/events")):
+        print(written_path)

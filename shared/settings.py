@@ -1,0 +1,59 @@
+"""The one settings class: every service reads its configuration from the environment through it, and
+refuses to start on a missing or invalid value."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AmqpDsn, Field, MongoDsn, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    service_name: str = Field(default="service", pattern=r"^[a-z][a-z0-9-]{1,30}$")
+    environment: Literal["development", "production", "test"] = "development"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Required: there is no safe default for where the data lives.
+    amqp_url: AmqpDsn
+    mongodb_url: MongoDsn
+    mongodb_db_prefix: str = Field(default="smartcity", pattern=r"^[A-Za-z0-9_]{1,40}$")
+
+    # Every exchange and queue name starts with the namespace, so test runs and tenants never collide.
+    bus_namespace: str = Field(default="smartcity", pattern=r"^[A-Za-z0-9_.-]{1,60}$")
+    bus_prefetch: int = Field(default=16, ge=1, le=1000)
+    # The broker's own guard against a message that crashes its consumer before any ack or nack.
+    bus_delivery_limit: int = Field(default=5, ge=1, le=100)
+    # A failed handler is retried after each of these delays, then dead-lettered with the reason.
+    bus_retry_delays_ms: Annotated[tuple[int, ...], NoDecode] = (1_000, 5_000, 30_000)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    shutdown_grace_seconds: float = Field(default=20.0, gt=0, le=300)
+
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+
+    campaigns_dir: str | None = None
+
+    @field_validator("bus_retry_delays_ms", mode="before")
+    @classmethod
+    def _parse_delays(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("bus_retry_delays_ms")
+    @classmethod
+    def _delays_positive(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(delay <= 0 for delay in value):
+            raise ValueError("every retry delay must be a positive number of milliseconds")
+        return value
+
+    @property
+    def database_name(self) -> str:
+        return f"{self.mongodb_db_prefix}_{self.service_name.replace('-', '_')}"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"

@@ -1,0 +1,211 @@
+"""The canonical submission: the contract between the upstream forms, intake and every later service.
+
+Intake accepts values already parsed (booleans, numbers, keys) or the raw Thai answers of the reference
+form, and normalises the latter here. Only what identifies a submission is required at intake: anything
+else that is missing is accepted, stored and reported back by validation, so no answer is ever lost.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic_core import PydanticCustomError
+
+from shared import thai
+
+THAI_TZ = ZoneInfo("Asia/Bangkok")
+
+Source = Literal["google_form", "csv_import", "api"]
+DimensionKey = Literal["environment", "energy", "mobility", "economy", "living", "people", "governance"]
+DepaMark = Literal["yes", "no", "applying"]
+ProjectStatus = Literal["completed", "in_progress", "planned"]
+
+MAX_PROJECTS = 5
+MAX_TEXT = 2000
+MAX_NAME = 200
+
+
+def _text(value: Any) -> Any:
+    return thai.clean_text(value) if isinstance(value, str) else value
+
+
+def _optional_text(value: Any) -> Any:
+    value = _text(value)
+    return None if value == "" else value
+
+
+def _digits(value: Any) -> Any:
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str):
+        value = thai.to_arabic_digits(thai.clean_text(value)).replace(" ", "").replace("-", "")
+        return value or None
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        parsed = thai.parse_yes_no(value)
+        if parsed is None:
+            raise PydanticCustomError("yes_no", "expected yes/no (ใช่/ไม่ใช่), got {value!r}", {"value": value})
+        return parsed
+    return value
+
+
+def _choice(words: dict[str, str], code: str) -> Any:
+    def parse(value: Any) -> Any:
+        if isinstance(value, str):
+            parsed = thai.parse_choice(value, words)
+            if parsed is None:
+                raise PydanticCustomError(code, "unknown answer {value!r}", {"value": value})
+            return parsed
+        return value
+
+    return parse
+
+
+def _dimension(value: Any) -> Any:
+    if isinstance(value, str):
+        key = thai.parse_dimension(value)
+        if key is None:
+            raise PydanticCustomError("dimension", "unknown Smart City dimension {value!r}", {"value": value})
+        return key
+    return value
+
+
+def _comma_list(value: Any) -> Any:
+    # Google Forms joins checkbox answers with ", "; free-text lists are comma separated too.
+    if isinstance(value, str):
+        return [part for part in (p.strip() for p in value.split(",")) if part]
+    return value
+
+
+def _money(value: Any) -> Any:
+    if isinstance(value, str):
+        amount = thai.parse_baht(value)
+        if amount is None:
+            raise PydanticCustomError("money", "not an amount in baht: {value!r}", {"value": value})
+        return amount
+    return value
+
+
+def _count(value: Any) -> Any:
+    if isinstance(value, str):
+        digits = thai.to_arabic_digits(thai.clean_text(value)).replace(",", "").replace(" ", "")
+        return digits or None
+    return value
+
+
+def _money_json(value: Decimal) -> int | float:
+    # Baht travel as JSON numbers: whole baht as integers, satang as a fraction.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _aware(value: datetime) -> datetime:
+    # A timestamp without an offset is Thai local time: that is what the forms show their users.
+    return value.replace(tzinfo=THAI_TZ) if value.tzinfo is None else value
+
+
+def _url(value: str) -> str:
+    if not (value.startswith("https://") or value.startswith("http://")) or " " in value or len(value) < 11:
+        raise PydanticCustomError("url", "not a web address (http:// or https://): {value!r}", {"value": value})
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=MAX_NAME)]
+OptionalText = Annotated[str | None, BeforeValidator(_optional_text), Field(max_length=MAX_NAME)]
+LongText = Annotated[str | None, BeforeValidator(_optional_text), Field(max_length=MAX_TEXT)]
+Url = Annotated[str, BeforeValidator(_text), AfterValidator(_url), Field(max_length=MAX_TEXT)]
+OptionalUrl = Annotated[Url | None, BeforeValidator(_optional_text)]
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+Dimension = Annotated[DimensionKey, BeforeValidator(_dimension)]
+Dimensions = Annotated[list[Dimension], BeforeValidator(_comma_list), Field(max_length=7)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Lao(_Model):
+    """The local administrative organisation (อปท.) that submits."""
+
+    name: Text = Field(description="ชื่อองค์กรปกครองส่วนท้องถิ่น", examples=["เทศบาลเมืองชัยภูมิ"])
+    code: Annotated[str | None, BeforeValidator(_digits), Field(pattern=r"^[0-9]{7}$")] = Field(
+        default=None, description="รหัส อปท. 7 หลัก (DLA code); Thai digits accepted", examples=["4360101"]
+    )
+    type: OptionalText = Field(
+        default=None, description="ประเภท อปท.: เทศบาลนคร / เทศบาลเมือง / เทศบาลตำบล", examples=["เทศบาลเมือง"]
+    )
+    province: Text = Field(description="จังหวัด: name or 2-digit DOPA code", examples=["ชัยภูมิ"])
+    district: OptionalText = Field(
+        default=None, description="อำเภอ: name or 4-digit DOPA code", examples=["เมืองชัยภูมิ"]
+    )
+
+
+class Contact(_Model):
+    name: OptionalText = Field(default=None, description="ชื่อ-นามสกุล ผู้ประสานงาน")
+    position: OptionalText = Field(default=None, description="ตำแหน่ง")
+    phone: OptionalText = Field(default=None, description="หมายเลขโทรศัพท์", examples=["044-811-234"])
+    email: OptionalText = Field(default=None, description="อีเมล", examples=["smartcity@example.go.th"])
+
+
+class Readiness(_Model):
+    has_plan: YesNo = Field(default=None, description="มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่")
+    plan_url: OptionalUrl = Field(default=None, description="ลิงก์เอกสารแผนพัฒนาเมืองอัจฉริยะ")
+    depa_mark: Annotated[DepaMark | None, BeforeValidator(_choice(thai.DEPA_MARK_WORDS, "depa_mark"))] = Field(
+        default=None, description="ได้รับตราสัญลักษณ์ Smart City Thailand: yes / no / applying"
+    )
+    data_platform: YesNo = Field(default=None, description="มีแพลตฟอร์มข้อมูลเมือง (City Data Platform) หรือไม่")
+
+
+class Project(_Model):
+    name: Text = Field(description="ชื่อโครงการ")
+    dimensions: Dimensions = Field(default_factory=list, description="ด้าน (dimension keys or Thai names)")
+    description: LongText = Field(default=None, description="รายละเอียด")
+    budget_thb: Annotated[
+        Decimal | None,
+        BeforeValidator(_money),
+        Field(ge=0, max_digits=15, decimal_places=2),
+        PlainSerializer(lambda v: None if v is None else _money_json(v), when_used="json"),
+    ] = (
+        Field(default=None, description="งบประมาณ (บาท); text such as `1.5 ล้านบาท` accepted")
+    )
+    status: Annotated[
+        ProjectStatus | None, BeforeValidator(_choice(thai.PROJECT_STATUS_WORDS, "project_status"))
+    ] = Field(default=None, description="สถานะ: completed / in_progress / planned")
+    beneficiaries: Annotated[int | None, BeforeValidator(_count), Field(ge=0)] = Field(
+        default=None, description="จำนวนผู้ได้รับประโยชน์"
+    )
+    outcomes: LongText = Field(default=None, description="ผลลัพธ์ที่วัดได้")
+    evidence_urls: Annotated[list[Url], BeforeValidator(_comma_list), Field(max_length=10)] = Field(
+        default_factory=list, description="ลิงก์หลักฐาน"
+    )
+
+
+class Submission(_Model):
+    """One response of a municipality to a campaign's form, in canonical form."""
+
+    campaign: Annotated[str, Field(pattern=r"^[a-z0-9_-]{2,32}$")] = Field(examples=["fy2568"])
+    source: Source = Field(description="google_form, csv_import or api")
+    source_response_id: Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=200)] = Field(
+        description="The form's response id; with `source`, the idempotency key", examples=["resp-0001"]
+    )
+    submitted_at: Annotated[datetime | None, AfterValidator(lambda v: _aware(v) if v else v)] = Field(
+        default=None, description="When the applicant submitted (form timestamp); no offset means Thai time"
+    )
+    lao: Lao
+    contact: Contact = Field(default_factory=Contact)
+    readiness: Readiness = Field(default_factory=Readiness)
+    dimensions: Dimensions = Field(default_factory=list, description="ด้านของเมืองอัจฉริยะที่ดำเนินการ")
+    projects: list[Project] = Field(default_factory=list, max_length=MAX_PROJECTS)
+    partners: Annotated[list[Annotated[str, BeforeValidator(_text), Field(max_length=MAX_NAME)]],
+                        BeforeValidator(_comma_list), Field(max_length=50)] = Field(
+        default_factory=list, description="ความร่วมมือกับภาคีเครือข่าย"
+    )
+
+    def canonical_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
