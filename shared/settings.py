@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AmqpDsn, Field, MongoDsn, field_validator
+from pydantic import AmqpDsn, Field, MongoDsn, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8000, ge=1, le=65535)
 
     campaigns_dir: str | None = None
+
+    # Notification's e-mail channel.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0)
+    mail_from: str = "Smart City Selection <no-reply@smartcity.example.go.th>"
 
     @field_validator("bus_retry_delays_ms", mode="before")
     @classmethod

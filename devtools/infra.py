@@ -1,0 +1,84 @@
+"""Local infrastructure for development and tests: a SecantusDB server (the MongoDB wire-compatible
+store used here when no mongod or Docker is available), free ports, and waiting for a socket."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(host: str, port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on {host}:{port} after {timeout:.0f}s")
+
+
+def secantusd_command() -> list[str]:
+    exe = shutil.which("secantusd-py") or str(Path(sys.executable).parent / "secantusd-py")
+    if not Path(exe).exists():
+        raise RuntimeError("secantusd-py not found: install the development extras (pip install -e '.[dev]')")
+    return [exe]
+
+
+@dataclass
+class MongoServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path | None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_secantus(storage: str, *, port: int | None = None, log_path: Path | None = None) -> MongoServer:
+    """Start a SecantusDB server; `storage` is a directory or ':memory:'."""
+    port = port or free_port()
+    if storage != ":memory:":
+        Path(storage).mkdir(parents=True, exist_ok=True)
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - owned by the process
+    process = subprocess.Popen(
+        [*secantusd_command(), "--host", "127.0.0.1", "--port", str(port), "--storage-path", storage,
+         "--log-level", "WARNING"],
+        stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ},
+    )
+    try:
+        wait_for_port("127.0.0.1", port, timeout=60)
+    except TimeoutError:
+        process.kill()
+        raise
+    return MongoServer(f"mongodb://127.0.0.1:{port}/?directConnection=true", process, log_path)
+
+
+def docker_available() -> bool:
+    if not shutil.which("docker"):
+        return False
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False

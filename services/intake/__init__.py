@@ -1,0 +1,1 @@
+"""Intake: the HTTP API upstream forms post to; stores every response and announces it."""

@@ -1,0 +1,49 @@
+"""Which LAO a response belongs to, and whether it is a response already taken (pure functions)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from typing import Any
+
+from shared import thai
+from shared.events import LaoSummary
+from shared.submission import Submission
+
+_NAMESPACE = uuid.UUID("5b0f5e7e-8d43-4b53-9a4e-3c1f0e6a2568")
+# Abbreviations people write for the LAO type; expanded so "ทม.ชัยภูมิ" and "เทศบาลเมืองชัยภูมิ" are one LAO.
+_ABBREVIATIONS = (
+    (re.compile(r"^ทน\.?\s*"), "เทศบาลนคร"),
+    (re.compile(r"^ทม\.?\s*"), "เทศบาลเมือง"),
+    (re.compile(r"^ทต\.?\s*"), "เทศบาลตำบล"),
+    (re.compile(r"^อบต\.?\s*"), "องค์การบริหารส่วนตำบล"),
+    (re.compile(r"^อบจ\.?\s*"), "องค์การบริหารส่วนจังหวัด"),
+)
+
+
+def normalised_lao_name(name: str) -> str:
+    text = thai.clean_text(name)
+    for pattern, expansion in _ABBREVIATIONS:
+        text = pattern.sub(expansion, text)
+    return re.sub(r"[\s.]", "", text)
+
+
+def lao_key(submission: Submission, lao: LaoSummary) -> str:
+    """One LAO in one province: its normalised name within the resolved (or written) province.
+
+    The 7-digit code is optional on the form and often mistyped, so it does not decide identity.
+    """
+    province = lao.province_code or thai.clean_text(submission.lao.province)
+    return f"{province}:{normalised_lao_name(submission.lao.name)}"
+
+
+def submission_id(campaign: str, key: str) -> str:
+    """Stable per LAO and campaign, so every revision of one application shares it."""
+    return "sub_" + uuid.uuid5(_NAMESPACE, f"{campaign}|{key}").hex[:24]
+
+
+def content_hash(canonical: dict[str, Any]) -> str:
+    """Identical answers give the same hash; an edited form response (same response id) does not."""
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

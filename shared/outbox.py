@@ -1,0 +1,127 @@
+"""The outbox: events are written inside the same document as the state change that caused them (one
+atomic single-document write), and a relay publishes them with confirms and only then removes them.
+
+A crash anywhere between the write and the removal loses nothing: the relay finds the event again at its
+next pass and publishes it again. Consumers are idempotent on `event_id`, so a repeat is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from shared import metrics
+from shared.bus import Bus
+from shared.events import Envelope
+from shared.logging import bound, get_logger
+
+log = get_logger(__name__)
+
+PENDING = "outbox_pending"
+OUTBOX = "outbox"
+
+
+def with_outbox(document: dict[str, Any], *envelopes: Envelope) -> dict[str, Any]:
+    """The document with its pending events attached (for an insert or a replacement)."""
+    return {**document, OUTBOX: [e.model_dump(mode="json") for e in envelopes], PENDING: True}
+
+
+def push_outbox(*envelopes: Envelope) -> dict[str, Any]:
+    """Update operators that add pending events to an existing document (combine with its state change)."""
+    return {
+        "$push": {OUTBOX: {"$each": [e.model_dump(mode="json") for e in envelopes]}},
+        "$set": {PENDING: True},
+    }
+
+
+async def create_outbox_index(collection: AsyncCollection[dict[str, Any]]) -> None:
+    await collection.create_index(PENDING, sparse=True, name="outbox_pending")
+
+
+class OutboxRelay:
+    def __init__(self, bus: Bus, collections: Sequence[AsyncCollection[dict[str, Any]]], *,
+                 service: str, poll_seconds: float, batch: int = 200) -> None:
+        self.bus = bus
+        self.collections = list(collections)
+        self.service = service
+        self.poll_seconds = poll_seconds
+        self.batch = batch
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def notify(self) -> None:
+        """Something was just written: publish now rather than at the next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"{self.service}-outbox-relay")
+
+    async def stop(self, grace_seconds: float) -> None:
+        """Publish what is pending (bounded by the grace period), then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, timeout=grace_seconds)
+            except TimeoutError:
+                log.warning("outbox not flushed before the grace period; it is published at next start")
+            self._task = None
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            self._wake.clear()
+            try:
+                await self.flush()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                failures += 1
+                log.warning("outbox relay pass failed", error=f"{type(error).__name__}: {error}",
+                            consecutive_failures=failures)
+                await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                continue
+            if self._stopping:
+                return
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+            except TimeoutError:
+                pass
+
+    async def flush(self) -> int:
+        """One pass over every collection; returns how many events were published."""
+        published = 0
+        for collection in self.collections:
+            while True:
+                documents = await collection.find(
+                    {PENDING: True}, {OUTBOX: 1}, limit=self.batch
+                ).to_list(None)
+                metrics.OUTBOX_PENDING.labels(self.service).set(sum(len(d.get(OUTBOX, [])) for d in documents))
+                if not documents:
+                    break
+                for document in documents:
+                    published += await self._publish_document(collection, document)
+                if len(documents) < self.batch:
+                    break
+        return published
+
+    async def _publish_document(self, collection: AsyncCollection[dict[str, Any]],
+                                document: dict[str, Any]) -> int:
+        count = 0
+        for raw in document.get(OUTBOX, []):
+            envelope = Envelope.model_validate(raw)
+            with bound(correlation_id=envelope.correlation_id, event_id=envelope.event_id):
+                await self.bus.publish(envelope)
+                await collection.update_one(
+                    {"_id": document["_id"]}, {"$pull": {OUTBOX: {"event_id": envelope.event_id}}}
+                )
+                log.info("event published", event_type=envelope.event_type)
+            count += 1
+        # Clear the flag only if nothing new was pushed meanwhile (a writer always sets it again).
+        await collection.update_one({"_id": document["_id"], OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}})
+        return count

@@ -1,0 +1,184 @@
+"""The process shell every service runs in: settings, logging, store, bus, outbox relay, consumer and
+the HTTP app (health, readiness, metrics), started in order and stopped gracefully on SIGTERM.
+
+A service describes itself with a `ServiceSpec`; `serve(spec)` is its whole entry point.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo.asynchronous.collection import AsyncCollection
+
+from shared import metrics
+from shared.bus import Bus, Handler
+from shared.campaign import CampaignBook, load_campaigns
+from shared.logging import bound, configure_logging, get_logger
+from shared.outbox import OutboxRelay, create_outbox_index
+from shared.settings import Settings
+from shared.store import Store
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Context:
+    """What a service's setup receives: its configured dependencies, nothing global."""
+
+    settings: Settings
+    store: Store
+    bus: Bus
+    campaigns: CampaignBook
+    relay: OutboxRelay | None = None
+
+
+@dataclass
+class Component:
+    """What a service's setup returns: its handlers, its outbox collections, and in `state` what its HTTP
+    routes read (through `request.app.state.component.state`)."""
+
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
+    outbox_collections: Sequence[AsyncCollection[dict[str, Any]]] = ()
+    on_stop: Callable[[], Awaitable[None]] | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    default_port: int
+    title: str
+    description: str
+    setup: Callable[[Context], Awaitable[Component]]
+    routers: Sequence[APIRouter] = ()
+    version: str = "1.0.0"
+    configure_app: Callable[[FastAPI], None] | None = None
+
+
+def load_settings(spec: ServiceSpec) -> Settings:
+    values: dict[str, Any] = {"service_name": spec.name}
+    if "HTTP_PORT" not in os.environ:
+        values["http_port"] = spec.default_port
+    return Settings(**values)
+
+
+async def _wait_for(what: str, check: Callable[[], Awaitable[Any]], timeout: float) -> None:
+    """Infrastructure may still be starting: try again for a while, then fail loudly."""
+    deadline = time.monotonic() + timeout
+    delay = 0.2
+    while True:
+        try:
+            result = await check()
+            if result is not False:
+                return
+            error: Exception = RuntimeError(f"{what} did not answer")
+        except Exception as caught:
+            error = caught
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} not reachable after {timeout:.0f}s: {error}") from error
+        log.warning("waiting for infrastructure", what=what, error=str(error))
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 2.0)
+
+
+def create_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store(settings)
+        bus = Bus(settings, spec.name)
+        await _wait_for("MongoDB", store.ping, timeout=60)
+        await _wait_for("RabbitMQ", bus.connect, timeout=60)
+        context = Context(settings=settings, store=store, bus=bus,
+                          campaigns=load_campaigns(settings.campaigns_dir))
+        # The relay exists before setup so handlers can wake it after each write.
+        relay = OutboxRelay(bus, [], service=spec.name, poll_seconds=settings.outbox_poll_seconds)
+        context.relay = relay
+        component = await spec.setup(context)
+        for collection in component.outbox_collections:
+            await create_outbox_index(collection)
+        relay.collections = list(component.outbox_collections)
+        if relay.collections:
+            relay.start()
+        app.state.context = context
+        app.state.component = component
+        if component.handlers:
+            await bus.consume(component.handlers)
+        log.info("service started", port=settings.http_port)
+        try:
+            yield
+        finally:
+            log.info("service stopping")
+            await bus.stop_consuming(settings.shutdown_grace_seconds)
+            if relay.collections:
+                await relay.stop(settings.shutdown_grace_seconds)
+            if component.on_stop is not None:
+                await component.on_stop()
+            await bus.close()
+            await store.close()
+            log.info("service stopped")
+
+    app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=lifespan)
+    app.include_router(_operations_router(spec))
+    _add_http_metrics(app, spec.name)
+    for router in spec.routers:
+        app.include_router(router)
+    if spec.configure_app is not None:
+        spec.configure_app(app)
+    return app
+
+
+def _operations_router(spec: ServiceSpec) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health/live", summary="The process is up")
+    async def live() -> dict[str, str]:
+        return {"status": "ok", "service": spec.name}
+
+    @router.get("/health/ready", summary="Broker and store answer", responses={503: {"description": "Not ready"}})
+    async def ready(request: Request) -> JSONResponse:
+        context: Context | None = getattr(request.app.state, "context", None)
+        store_ok = bool(context) and await context.store.ping()  # type: ignore[union-attr]
+        bus_ok = bool(context) and context.bus.is_ready  # type: ignore[union-attr]
+        ok = store_ok and bus_ok
+        return JSONResponse(
+            {"status": "ready" if ok else "not_ready", "service": spec.name,
+             "checks": {"mongodb": store_ok, "rabbitmq": bus_ok}},
+            status_code=200 if ok else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    async def prometheus() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def _add_http_metrics(app: FastAPI, service: str) -> None:
+    @app.middleware("http")
+    async def record(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        # The router records the matched route in the scope; its template keeps label cardinality low.
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        metrics.HTTP_SECONDS.labels(service, request.method, route).observe(time.perf_counter() - started)
+        metrics.HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
+        return response
+
+
+def serve(spec: ServiceSpec) -> None:
+    settings = load_settings(spec)
+    configure_logging(spec.name, json_logs=settings.is_production, level=settings.log_level)
+    app = create_app(spec, settings)
+    # uvicorn turns SIGTERM/SIGINT into: stop accepting, finish requests, run the lifespan shutdown.
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_level="warning",
+                access_log=False, timeout_graceful_shutdown=int(settings.shutdown_grace_seconds))

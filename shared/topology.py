@@ -1,0 +1,39 @@
+"""Who consumes what: the one map of queues and bindings, declared whole by every service at start.
+
+Declaring every consumer's queue before anything is published means no event is ever dropped by the
+topic exchange for want of a bound queue, whichever service happens to start first.
+"""
+
+from __future__ import annotations
+
+from shared import events
+
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "validation": (events.SUBMISSION_RECEIVED,),
+    "scoring": (events.SUBMISSION_VALIDATED,),
+    "notification": (
+        events.SUBMISSION_RECEIVED,
+        events.SUBMISSION_RETURNED,
+        events.SUBMISSION_REJECTED,
+        events.SUBMISSION_SCORED,
+    ),
+    "reporting": ("submission.*", "notification.*"),
+}
+
+
+class Names:
+    """Exchange and queue names under one namespace."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.events_exchange = f"{namespace}.events"
+        self.dead_letter_exchange = f"{namespace}.dead-letter"
+
+    def queue(self, service: str) -> str:
+        return f"{self.namespace}.{service}"
+
+    def dead_letter_queue(self, service: str) -> str:
+        return f"{self.namespace}.{service}.dead-letter"
+
+    def retry_queue(self, service: str, delay_ms: int) -> str:
+        return f"{self.namespace}.{service}.retry.{delay_ms}ms"

@@ -1,0 +1,124 @@
+"""Intake against the real broker and store, over HTTP on a socket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aio_pika
+import httpx
+
+from services.intake.service import SPEC
+from shared.events import Envelope
+from shared.topology import Names
+from tests.support import InProcessService, Namespace, canonical_submission, eventually
+
+
+async def _queued(namespace: Namespace, service: str) -> list[Envelope]:
+    """Drain and return what waits in a consumer's queue (there is no consumer running in these tests)."""
+    connection = await aio_pika.connect(namespace.infra.amqp_url)
+    found = []
+    try:
+        channel = await connection.channel()
+        queue = await channel.get_queue(Names(namespace.name).queue(service), ensure=False)
+        while (message := await queue.get(fail=False, no_ack=True)) is not None:
+            found.append(Envelope.from_bytes(message.body))
+    finally:
+        await connection.close()
+    return found
+
+
+async def test_the_same_post_twice_makes_one_submission_and_one_event(namespace: Namespace) -> None:
+    async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
+            httpx.AsyncClient(base_url=intake.url) as client:
+        first = await client.post("/v1/submissions", json=canonical_submission())
+        second = await client.post("/v1/submissions", json=canonical_submission())
+        assert first.status_code == 202, first.text
+        assert second.status_code == 200, second.text
+        assert first.json()["submission_id"] == second.json()["submission_id"]
+        assert second.json()["duplicate"] is True
+        assert second.json()["revision"] == first.json()["revision"] == 1
+
+        history = (await client.get(first.json()["status_url"])).json()
+        assert [r["revision"] for r in history["revisions"]] == [1]
+
+        events = await eventually(lambda: _non_empty(_queued(namespace, "validation")), what="event")
+        assert [e.event_type for e in events] == ["submission.received"]
+        assert events[0].correlation_id == first.json()["submission_id"]
+
+
+async def _non_empty(coro: Any) -> Any:
+    result = await coro
+    return result or None
+
+
+async def test_a_new_response_from_the_same_lao_is_a_new_revision(namespace: Namespace) -> None:
+    async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
+            httpx.AsyncClient(base_url=intake.url) as client:
+        first = (await client.post("/v1/submissions", json=canonical_submission(1))).json()
+        # Same LAO written with the abbreviation, a different response: the next revision of one application.
+        later = canonical_submission(2, lao={**canonical_submission()["lao"], "name": "ทม. ชัยภูมิ"})
+        second = (await client.post("/v1/submissions", json=later)).json()
+        assert second["submission_id"] == first["submission_id"]
+        assert second["revision"] == 2
+        assert second["supersedes"] == 1
+
+
+async def test_an_edited_form_response_keeps_its_id_and_becomes_a_new_revision(namespace: Namespace) -> None:
+    async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
+            httpx.AsyncClient(base_url=intake.url) as client:
+        first = (await client.post("/v1/submissions", json=canonical_submission(7))).json()
+        edited = canonical_submission(7, partners=["มหาวิทยาลัยราชภัฏชัยภูมิ"])
+        second = (await client.post("/v1/submissions", json=edited)).json()
+        assert (second["submission_id"], second["revision"], second["duplicate"]) == (
+            first["submission_id"], 2, False)
+
+
+async def test_malformed_input_names_each_field_in_thai_and_english(namespace: Namespace) -> None:
+    body = canonical_submission()
+    body["lao"] = {"name": "", "code": "12345", "province": "ชัยภูมิ"}
+    body["readiness"] = {"has_plan": "บางที"}
+    body["projects"] = [{"name": "ก", "budget_thb": "ไม่ทราบ"}]
+    async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
+            httpx.AsyncClient(base_url=intake.url) as client:
+        response = await client.post("/v1/submissions", json=body)
+        assert response.status_code == 422
+        errors = {e["field"]: e for e in response.json()["errors"]}
+        assert set(errors) == {"lao.name", "lao.code", "readiness.has_plan", "projects[0].budget_thb"}
+        for error in errors.values():
+            assert error["message_th"] and error["message_en"]
+        assert errors["readiness.has_plan"]["message_th"] == "ต้องตอบ ใช่ หรือ ไม่ใช่"
+
+        unknown = await client.post("/v1/submissions", json=canonical_submission(campaign="fy2999"))
+        assert unknown.status_code == 422
+        assert unknown.json()["errors"][0]["field"] == "campaign"
+        assert await _queued(namespace, "validation") == []
+
+
+async def test_an_oversized_body_is_refused_with_413(namespace: Namespace) -> None:
+    async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
+            httpx.AsyncClient(base_url=intake.url) as client:
+        response = await client.post("/v1/submissions", content=b"{" + b" " * 300_000 + b"}",
+                                     headers={"content-type": "application/json"})
+        assert response.status_code == 413
+        assert response.json()["message_th"]
+
+
+async def test_events_written_while_the_broker_is_unreachable_are_published_later(namespace: Namespace) -> None:
+    """The outbox: the state and its event are one write; the relay publishes whenever it can."""
+    async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
+            httpx.AsyncClient(base_url=intake.url) as client:
+        relay = intake.context.relay
+        await relay.stop(grace_seconds=5)  # as if the process died right after the write
+        accepted = (await client.post("/v1/submissions", json=canonical_submission(3))).json()
+        stored = await intake.component.state["store"].revisions.find_one(
+            {"submission_id": accepted["submission_id"]})
+        assert len(stored["outbox"]) == 1 and stored["outbox_pending"] is True
+        assert await _queued(namespace, "validation") == []
+
+        published = await relay.flush()  # what a restarted relay does at its first pass
+        assert published == 1
+        events = await _queued(namespace, "validation")
+        assert [e.data["submission_id"] for e in events] == [accepted["submission_id"]]
+        stored = await intake.component.state["store"].revisions.find_one(
+            {"submission_id": accepted["submission_id"]})
+        assert stored["outbox"] == [] and "outbox_pending" not in stored

@@ -1,0 +1,289 @@
+"""Test support shared by the integration, end-to-end and fault tests: infrastructure selection,
+running a service on a real socket (in-process or as its own process), an SMTP sink, and polling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aio_pika
+import httpx
+import uvicorn
+from aiosmtpd.controller import Controller
+
+from devtools.infra import free_port, wait_for_port
+from shared.runtime import ServiceSpec, create_app
+from shared.settings import Settings
+from shared.topology import SUBSCRIPTIONS, Names
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+T = TypeVar("T")
+
+SERVICE_MODULES = {
+    "intake": "services.intake",
+    "validation": "services.validation",
+    "scoring": "services.scoring",
+    "notification": "services.notification",
+    "reporting": "services.reporting",
+}
+
+
+@dataclass
+class Infra:
+    amqp_url: str
+    mongodb_url: str
+
+
+@dataclass
+class Namespace:
+    """One test's private slice of the broker and the store."""
+
+    infra: Infra
+    name: str = field(default_factory=lambda: "t" + uuid.uuid4().hex[:10])
+    smtp_port: int | None = None
+
+    def env(self, service: str, **extra: str) -> dict[str, str]:
+        values = {
+            "SERVICE_NAME": service,
+            "ENVIRONMENT": "test",
+            "AMQP_URL": self.infra.amqp_url,
+            "MONGODB_URL": self.infra.mongodb_url,
+            "MONGODB_DB_PREFIX": self.name,
+            "BUS_NAMESPACE": self.name,
+            "BUS_RETRY_DELAYS_MS": "50,100",
+            "BUS_DELIVERY_LIMIT": "4",
+            "OUTBOX_POLL_SECONDS": "0.2",
+            "SHUTDOWN_GRACE_SECONDS": "5",
+        }
+        if self.smtp_port:
+            values.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.smtp_port)})
+        values.update(extra)
+        return values
+
+    def settings(self, service: str, **extra: Any) -> Settings:
+        env = {k.lower(): v for k, v in self.env(service).items()}
+        env.update(extra)
+        return Settings(**env)
+
+    async def cleanup(self) -> None:
+        names = Names(self.name)
+        connection = await aio_pika.connect(self.infra.amqp_url)
+        try:
+            channel = await connection.channel()
+            delays = (50, 100)
+            for service in SUBSCRIPTIONS:
+                for queue in [names.queue(service), names.dead_letter_queue(service),
+                              *(names.retry_queue(service, d) for d in delays)]:
+                    await channel.queue_delete(queue)
+            await channel.exchange_delete(names.events_exchange)
+            await channel.exchange_delete(names.dead_letter_exchange)
+        finally:
+            await connection.close()
+        from pymongo import AsyncMongoClient
+
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(self.infra.mongodb_url)
+        try:
+            for database in await client.list_database_names():
+                if database.startswith(self.name + "_"):
+                    await client.drop_database(database)
+        finally:
+            await client.close()
+
+
+async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout: float = 20.0,
+                     interval: float = 0.1, what: str = "condition") -> T:
+    """Poll `check` until it returns something other than None/False; fail with the last value seen."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = await check()
+        except (httpx.HTTPError, AssertionError) as error:
+            last = error
+        else:
+            if last is not None and last is not False:
+                return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"{what} not reached within {timeout}s; last: {last!r}")
+
+
+class InProcessService:
+    """A service's real app on a real socket inside the test's event loop."""
+
+    def __init__(self, spec: ServiceSpec, settings: Settings) -> None:
+        self.port = free_port()
+        self.settings = settings.model_copy(update={"http_port": self.port})
+        self.app = create_app(spec, self.settings)
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port,
+                                                    log_level="warning", lifespan="on"))
+        self.task: asyncio.Task[None] | None = None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    async def __aenter__(self) -> InProcessService:
+        self.task = asyncio.create_task(self.server.serve())
+        while not self.server.started:
+            if self.task.done():
+                self.task.result()
+            await asyncio.sleep(0.02)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        if self.task is not None:
+            await self.task
+
+    @property
+    def component(self) -> Any:
+        return self.app.state.component
+
+    @property
+    def context(self) -> Any:
+        return self.app.state.context
+
+
+class ServiceProcess:
+    """A service as its own OS process, as in production: `python -m services.<name>`."""
+
+    def __init__(self, service: str, namespace: Namespace, log_dir: Path, **env: str) -> None:
+        self.service = service
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, **namespace.env(service, HTTP_PORT=str(self.port), **env)}
+        self.log_path = log_dir / f"{service}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child process
+        self.process = subprocess.Popen([sys.executable, "-m", SERVICE_MODULES[self.service]], env=self.env,
+                                        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        wait_for_port("127.0.0.1", self.port, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None and self.process.poll() is None, self.logs()
+            try:
+                if httpx.get(f"{self.url}/health/ready", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.service} not ready:\n{self.logs()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hook runs, as when a machine dies."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self, timeout: float = 20) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace")[-6000:] if self.log_path.exists() else ""
+
+
+class SmtpSink:
+    """A real SMTP server on a local socket that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook
+        message = message_from_bytes(envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address in m["X-Envelope-To"]]
+
+
+@contextlib.asynccontextmanager
+async def http_client(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
+        yield client
+
+
+def canonical_submission(n: int = 1, **overrides: Any) -> dict[str, Any]:
+    """A valid FY2568 submission of a real municipality; `n` varies the response id."""
+    body: dict[str, Any] = {
+        "campaign": "fy2568",
+        "source": "api",
+        "source_response_id": f"resp-{n:04d}",
+        "submitted_at": "2025-11-24T10:15:00+07:00",
+        "lao": {"name": "เทศบาลเมืองชัยภูมิ", "code": "4360101", "type": "เทศบาลเมือง",
+                "province": "ชัยภูมิ", "district": "เมืองชัยภูมิ"},
+        "contact": {"name": "สมชาย ใจดี", "position": "ปลัดเทศบาล", "phone": "044-811-234",
+                    "email": "smartcity@example.go.th"},
+        "readiness": {"has_plan": True, "plan_url": "https://example.go.th/plan.pdf",
+                      "depa_mark": "applying", "data_platform": True},
+        "dimensions": ["environment", "governance", "living"],
+        "projects": [{
+            "name": "ระบบแจ้งเหตุผ่าน LINE OA", "dimensions": ["governance"],
+            "description": "ประชาชนแจ้งเหตุและติดตามสถานะผ่าน LINE", "budget_thb": 450000,
+            "status": "completed", "beneficiaries": 12000,
+            "outcomes": "ลดเวลาตอบสนองเหตุจาก 3 วันเหลือ 6 ชั่วโมง",
+            "evidence_urls": ["https://drive.google.com/file/d/abc/view"],
+        }],
+        "partners": ["มหาวิทยาลัยราชภัฏชัยภูมิ", "สำนักงานส่งเสริมเศรษฐกิจดิจิทัล"],
+    }
+    for key, value in overrides.items():
+        body[key] = value
+    return body
+
+
+# Real municipalities across several provinces (name, type, province, district) for bulk tests.
+MUNICIPALITIES = [
+    ("เทศบาลเมืองชัยภูมิ", "เทศบาลเมือง", "ชัยภูมิ", "เมืองชัยภูมิ"),
+    ("เทศบาลตำบลบ้านเขว้า", "เทศบาลตำบล", "ชัยภูมิ", "บ้านเขว้า"),
+    ("เทศบาลตำบลคอนสวรรค์", "เทศบาลตำบล", "ชัยภูมิ", "คอนสวรรค์"),
+    ("เทศบาลนครขอนแก่น", "เทศบาลนคร", "ขอนแก่น", "เมืองขอนแก่น"),
+    ("เทศบาลเมืองบ้านไผ่", "เทศบาลเมือง", "ขอนแก่น", "บ้านไผ่"),
+    ("เทศบาลนครเชียงใหม่", "เทศบาลนคร", "เชียงใหม่", "เมืองเชียงใหม่"),
+    ("เทศบาลเมืองแม่โจ้", "เทศบาลเมือง", "เชียงใหม่", "สันทราย"),
+    ("เทศบาลนครภูเก็ต", "เทศบาลนคร", "ภูเก็ต", "เมืองภูเก็ต"),
+    ("เทศบาลเมืองป่าตอง", "เทศบาลเมือง", "ภูเก็ต", "กะทู้"),
+    ("เทศบาลนครนครราชสีมา", "เทศบาลนคร", "นครราชสีมา", "เมืองนครราชสีมา"),
+]
+
+
+def municipality_submission(i: int, **overrides: Any) -> dict[str, Any]:
+    name, lao_type, province, district = MUNICIPALITIES[i % len(MUNICIPALITIES)]
+    suffix = f" {i // len(MUNICIPALITIES)}" if i >= len(MUNICIPALITIES) else ""
+    body = canonical_submission(i, lao={"name": name + suffix, "type": lao_type, "province": province,
+                                        "district": district})
+    body["contact"] = {**body["contact"], "email": f"lao{i}@example.go.th"}
+    body.update(overrides)
+    return body
