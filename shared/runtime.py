@@ -23,7 +23,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from shared import metrics
 from shared.bus import Bus, Handler
 from shared.campaign import CampaignBook, load_campaigns
-from shared.logging import bound, configure_logging, get_logger
+from shared.logging import configure_logging, get_logger
 from shared.outbox import OutboxRelay, create_outbox_index
 from shared.settings import Settings
 from shared.store import Store
