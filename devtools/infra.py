@@ -61,7 +61,7 @@ def start_secantus(storage: str, *, port: int | None = None, log_path: Path | No
     port = port or free_port()
     if storage != ":memory:":
         Path(storage).mkdir(parents=True, exist_ok=True)
-    out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - owned by the process
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
         [*secantusd_command(), "--host", "127.0.0.1", "--port", str(port), "--storage-path", storage,
          "--log-level", "WARNING"],

@@ -117,8 +117,9 @@ def _url(value: str) -> str:
 
 
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=MAX_NAME)]
-OptionalText = Annotated[str | None, BeforeValidator(_optional_text), Field(max_length=MAX_NAME)]
-LongText = Annotated[str | None, BeforeValidator(_optional_text), Field(max_length=MAX_TEXT)]
+# Constraints sit on the `str` branch: on the union they would be applied to None as well.
+OptionalText = Annotated[Annotated[str, Field(max_length=MAX_NAME)] | None, BeforeValidator(_optional_text)]
+LongText = Annotated[Annotated[str, Field(max_length=MAX_TEXT)] | None, BeforeValidator(_optional_text)]
 Url = Annotated[str, BeforeValidator(_text), AfterValidator(_url), Field(max_length=MAX_TEXT)]
 OptionalUrl = Annotated[Url | None, BeforeValidator(_optional_text)]
 YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
@@ -134,7 +135,7 @@ class Lao(_Model):
     """The local administrative organisation (อปท.) that submits."""
 
     name: Text = Field(description="ชื่อองค์กรปกครองส่วนท้องถิ่น", examples=["เทศบาลเมืองชัยภูมิ"])
-    code: Annotated[str | None, BeforeValidator(_digits), Field(pattern=r"^[0-9]{7}$")] = Field(
+    code: Annotated[Annotated[str, Field(pattern=r"^[0-9]{7}$")] | None, BeforeValidator(_digits)] = Field(
         default=None, description="รหัส อปท. 7 หลัก (DLA code); Thai digits accepted", examples=["4360101"]
     )
     type: OptionalText = Field(
@@ -167,9 +168,8 @@ class Project(_Model):
     dimensions: Dimensions = Field(default_factory=list, description="ด้าน (dimension keys or Thai names)")
     description: LongText = Field(default=None, description="รายละเอียด")
     budget_thb: Annotated[
-        Decimal | None,
+        Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)] | None,
         BeforeValidator(_money),
-        Field(ge=0, max_digits=15, decimal_places=2),
         PlainSerializer(lambda v: None if v is None else _money_json(v), when_used="json"),
     ] = (
         Field(default=None, description="งบประมาณ (บาท); text such as `1.5 ล้านบาท` accepted")
@@ -177,7 +177,7 @@ class Project(_Model):
     status: Annotated[
         ProjectStatus | None, BeforeValidator(_choice(thai.PROJECT_STATUS_WORDS, "project_status"))
     ] = Field(default=None, description="สถานะ: completed / in_progress / planned")
-    beneficiaries: Annotated[int | None, BeforeValidator(_count), Field(ge=0)] = Field(
+    beneficiaries: Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_count)] = Field(
         default=None, description="จำนวนผู้ได้รับประโยชน์"
     )
     outcomes: LongText = Field(default=None, description="ผลลัพธ์ที่วัดได้")

@@ -1,0 +1,1 @@
+"""Scoring service: scores validated submissions against a campaign's versioned rubric."""

@@ -1,0 +1,46 @@
+"""Validation's HTTP API: the rule catalogue and the history of outcomes of one submission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from services.validation.rules import CATALOGUE
+from shared.errors import ErrorBody, error_response
+
+router = APIRouter(prefix="/v1", tags=["validation"])
+
+
+class RuleEntry(BaseModel):
+    code: str
+    severity: str
+    field: str
+    message_th: str
+    message_en: str
+
+
+class OutcomeEntry(BaseModel):
+    revision: int
+    outcome: str
+    late: bool
+    issues: list[dict[str, Any]]
+
+
+@router.get("/rules", response_model=list[RuleEntry], summary="The rule catalogue (Thai and English)")
+async def rules() -> list[RuleEntry]:
+    return [RuleEntry(code=rule.code, severity=rule.severity, field=rule.field, message_th=rule.message_th,
+                      message_en=rule.message_en) for rule in CATALOGUE.values()]
+
+
+@router.get("/validations/{submission_id}", response_model=list[OutcomeEntry],
+            summary="Every revision's outcome, newest first", responses={404: {"model": ErrorBody}})
+async def outcomes(request: Request, submission_id: str) -> Any:
+    results = request.app.state.component.state["results"]
+    documents = await results.find({"submission_id": submission_id}, sort=[("revision", -1)]).to_list(None)
+    if not documents:
+        return error_response(404, "not_found", f"ไม่พบผลการตรวจสอบของ {submission_id}",
+                              f"No validation outcome for {submission_id}")
+    return [OutcomeEntry(revision=d["revision"], outcome=d["outcome"], late=d["late"], issues=d["issues"])
+            for d in documents]

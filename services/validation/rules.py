@@ -1,0 +1,595 @@
+"""The validation rules of a submission (one catalogue, one small check each) and the verdict they add up to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from geothai.types import District, Province
+
+from shared import geo, thai
+from shared.campaign import Campaign
+from shared.events import (
+    SUBMISSION_REJECTED,
+    SUBMISSION_RETURNED,
+    SUBMISSION_VALIDATED,
+    Issue,
+    LaoSummary,
+)
+from shared.submission import THAI_TZ, Submission
+
+Severity = Literal["reject", "return", "warning"]
+Outcome = Literal["validated", "returned", "rejected"]
+
+# A form's timestamp may run a little ahead of our clock; beyond this it cannot be trusted.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+class _Details(dict[str, Any]):
+    # A placeholder without a value stays visible instead of failing: a verdict must always go out.
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the catalogue: what a finding is called, how serious it is, where, and what it says."""
+
+    code: str
+    severity: Severity
+    field: str
+    message_th: str
+    message_en: str
+
+    def issue(self, **details: Any) -> Issue:
+        values = _Details(details)
+        return Issue(
+            code=self.code,
+            field=self.field.format_map(values),
+            severity=self.severity,
+            message_th=self.message_th.format_map(values),
+            message_en=self.message_en.format_map(values),
+        )
+
+
+_RULES = (
+    # (a) eligibility
+    Rule("LAO_TYPE_MISSING", "return", "lao.type",
+         "ไม่ได้ระบุประเภทองค์กรปกครองส่วนท้องถิ่น โปรดระบุเป็น {eligible_th}",
+         "The LAO type is missing: give one of {eligible_en}."),
+    Rule("LAO_TYPE_NOT_ELIGIBLE", "reject", "lao.type",
+         "ประเภท อปท. \"{value}\" ไม่มีสิทธิ์เข้าร่วมการคัดเลือกนี้ ซึ่งเปิดรับเฉพาะ {eligible_th}",
+         "LAO type \"{value}\" ({value_en}) is not eligible for this selection, which is open only to "
+         "{eligible_en}."),
+    Rule("LAO_NAME_TYPE_MISMATCH", "warning", "lao.name",
+         "ชื่อ \"{name}\" บ่งว่าเป็น{name_type_th} แต่ระบุประเภทเป็น{type_th} โปรดตรวจสอบ",
+         "The name \"{name}\" suggests a {name_type_en}, but the type given is {type_en}; please check."),
+    # (b) deadline
+    Rule("SUBMITTED_AT_IN_FUTURE", "return", "submitted_at",
+         "เวลาส่งตามแบบฟอร์ม ({submitted_th}) อยู่หลังเวลาที่ระบบได้รับข้อมูล ({received_th}) "
+         "โปรดตรวจสอบเวลาแล้วส่งใหม่",
+         "The form's timestamp ({submitted_en}) is later than when the system received the submission "
+         "({received_en}); check the time and submit again."),
+    Rule("SUBMITTED_BEFORE_OPENING", "return", "submitted_at",
+         "ส่งข้อมูลเมื่อ {submitted_th} ก่อนวันเปิดรับ {opens_th} โปรดส่งใหม่ภายในช่วงเวลารับข้อมูล",
+         "Submitted {submitted_en}, before the selection opened on {opens_en}; submit again within the "
+         "submission period."),
+    Rule("SUBMITTED_LATE", "reject", "submitted_at",
+         "ส่งข้อมูลเมื่อ {submitted_th} หลังกำหนดส่ง {deadline_th} จึงไม่สามารถรับเข้าการคัดเลือกได้",
+         "Submitted {submitted_en}, after the deadline of {deadline_en}; late submissions are not accepted."),
+    Rule("SUBMITTED_LATE_ACCEPTED", "warning", "submitted_at",
+         "ส่งข้อมูลเมื่อ {submitted_th} หลังกำหนดส่ง {deadline_th} รับไว้พิจารณาโดยบันทึกว่าส่งล่าช้า",
+         "Submitted {submitted_en}, after the deadline of {deadline_en}; accepted and flagged as late."),
+    # (c) required answers
+    Rule("DISTRICT_MISSING", "return", "lao.district",
+         "ไม่ได้ระบุอำเภอที่ตั้งของ อปท.",
+         "The district (amphoe) where the LAO is located is missing."),
+    Rule("CONTACT_NAME_MISSING", "return", "contact.name",
+         "ไม่ได้ระบุชื่อ-นามสกุลผู้ประสานงาน",
+         "The coordinator's name is missing."),
+    Rule("CONTACT_CHANNEL_MISSING", "return", "contact",
+         "ไม่มีช่องทางติดต่อผู้ประสานงาน โปรดระบุอีเมลหรือหมายเลขโทรศัพท์อย่างน้อยหนึ่งช่องทาง",
+         "There is no way to reach the coordinator: give an e-mail address or a phone number."),
+    Rule("HAS_PLAN_MISSING", "return", "readiness.has_plan",
+         "ไม่ได้ตอบว่ามีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่",
+         "Missing answer: is there an approved Smart City development plan?"),
+    Rule("DEPA_MARK_MISSING", "return", "readiness.depa_mark",
+         "ไม่ได้ตอบว่าได้รับตราสัญลักษณ์เมืองอัจฉริยะ (Smart City Thailand) หรือไม่",
+         "Missing answer: has the city received the Smart City Thailand mark?"),
+    Rule("DATA_PLATFORM_MISSING", "return", "readiness.data_platform",
+         "ไม่ได้ตอบว่ามีแพลตฟอร์มข้อมูลเมือง (City Data Platform) หรือไม่",
+         "Missing answer: does the city have a City Data Platform?"),
+    Rule("DIMENSIONS_MISSING", "return", "dimensions",
+         "ไม่ได้เลือกด้านของเมืองอัจฉริยะที่ดำเนินการ โปรดเลือกอย่างน้อยหนึ่งด้าน",
+         "No Smart City dimension was chosen: choose at least one."),
+    Rule("PROJECTS_MISSING", "return", "projects",
+         "ไม่มีโครงการ โปรดระบุโครงการเมืองอัจฉริยะอย่างน้อยหนึ่งโครงการ",
+         "No project was given: describe at least one Smart City project."),
+    # (d) province and district against the DOPA register
+    Rule("PROVINCE_MISSING", "return", "lao.province",
+         "ไม่ได้ระบุจังหวัด",
+         "The province is missing."),
+    Rule("PROVINCE_UNKNOWN", "return", "lao.province",
+         "ไม่พบจังหวัด \"{value}\" โปรดระบุชื่อจังหวัดหรือรหัสจังหวัด 2 หลัก",
+         "No province \"{value}\" is known: give the province's name or its 2-digit code."),
+    Rule("DISTRICT_UNKNOWN", "return", "lao.district",
+         "ไม่พบอำเภอ \"{value}\" ในทะเบียนของกรมการปกครอง โปรดระบุชื่ออำเภอหรือรหัสอำเภอ 4 หลัก",
+         "No district \"{value}\" is known in the DOPA register: give the district's name or its 4-digit code."),
+    Rule("DISTRICT_NOT_IN_PROVINCE", "return", "lao.district",
+         "อำเภอ \"{value}\" ไม่ได้อยู่ในจังหวัด{province_th} (พบใน{found_th}) โปรดตรวจสอบจังหวัดและอำเภอ",
+         "District \"{value}\" is not in {province_en} province (found in {found_en}); check the province and "
+         "the district."),
+    # (e) the DLA code of the LAO, when given
+    Rule("LAO_CODE_INVALID", "return", "lao.code",
+         "รหัส อปท. \"{value}\" ไม่ถูกต้อง ต้องเป็นตัวเลข 7 หลัก",
+         "LAO code \"{value}\" is invalid: it must be 7 digits."),
+    Rule("LAO_CODE_TYPE_DIGIT_INVALID", "return", "lao.code",
+         "รหัส อปท. \"{value}\" ขึ้นต้นด้วย {digit} ซึ่งไม่ใช่รหัสของเทศบาล (หลักแรกต้องเป็น 3, 4, 5 หรือ 6)",
+         "LAO code \"{value}\" starts with {digit}, which is not a municipality's code (the first digit must "
+         "be 3, 4, 5 or 6)."),
+    Rule("LAO_CODE_PROVINCE_MISMATCH", "return", "lao.code",
+         "หลักที่ 2–3 ของรหัส อปท. \"{value}\" ({code_province}) ไม่ตรงกับรหัสจังหวัด{province_th} "
+         "({province_code})",
+         "Digits 2–3 of LAO code \"{value}\" ({code_province}) do not match the code of {province_en} "
+         "province ({province_code})."),
+    Rule("LAO_CODE_DISTRICT_MISMATCH", "warning", "lao.code",
+         "หลักที่ 4–5 ของรหัส อปท. \"{value}\" ({code_district}) ไม่ตรงกับรหัสอำเภอ{district_th} "
+         "({district_code}) โปรดตรวจสอบ",
+         "Digits 4–5 of LAO code \"{value}\" ({code_district}) do not match the code of {district_en} "
+         "district ({district_code}); please check."),
+    # (f) contact formats
+    Rule("CONTACT_EMAIL_INVALID", "return", "contact.email",
+         "อีเมล \"{value}\" ไม่ถูกต้อง",
+         "E-mail address \"{value}\" is not valid."),
+    Rule("CONTACT_PHONE_INVALID", "return", "contact.phone",
+         "หมายเลขโทรศัพท์ \"{value}\" ไม่ถูกต้อง โทรศัพท์พื้นฐานมี 9 หลัก (เช่น 044-811-234) "
+         "โทรศัพท์มือถือมี 10 หลักขึ้นต้นด้วย 06, 08 หรือ 09",
+         "Phone number \"{value}\" is not valid: a landline has 9 digits (e.g. 044-811-234), a mobile 10 "
+         "digits starting with 06, 08 or 09."),
+    # (g) readiness
+    Rule("PLAN_URL_MISSING", "warning", "readiness.plan_url",
+         "ระบุว่ามีแผนพัฒนาเมืองอัจฉริยะแต่ไม่ได้แนบลิงก์เอกสารแผน คณะกรรมการอาจตรวจสอบแผนไม่ได้",
+         "A Smart City plan is declared but no link to it was given; reviewers may be unable to check it."),
+    # (h) projects
+    Rule("PROJECT_DIMENSION_NOT_DECLARED", "warning", "projects[{index}].dimensions",
+         "โครงการที่ {number} \"{name}\" อยู่ในด้าน {dimensions_th} ซึ่งไม่ได้เลือกไว้ในด้านที่ดำเนินการ",
+         "Project {number} \"{name}\" belongs to {dimensions_en}, which is not among the dimensions declared."),
+    Rule("PROJECT_NAME_DUPLICATE", "return", "projects[{index}].name",
+         "โครงการที่ {number} ชื่อ \"{name}\" ซ้ำกับโครงการที่ {first_number} โปรดรวมหรือแก้ไขชื่อโครงการ",
+         "Project {number} \"{name}\" has the same name as project {first_number}; merge them or rename one."),
+    Rule("PROJECT_EVIDENCE_MISSING", "warning", "projects[{index}].evidence_urls",
+         "โครงการที่ {number} \"{name}\" ไม่มีลิงก์หลักฐาน คณะกรรมการอาจให้คะแนนได้น้อยลง",
+         "Project {number} \"{name}\" has no evidence link; reviewers may award fewer points."),
+    # the safety net: a check that fails on data nobody foresaw must not stop the verdict
+    Rule("RULE_FAILED", "warning", "submission",
+         "ระบบตรวจสอบข้อ {check} ไม่สำเร็จ ({error}) เจ้าหน้าที่จะตรวจสอบด้วยตนเอง",
+         "Check {check} could not run ({error}); staff will review it by hand."),
+)
+CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def _issue(code: str, **details: Any) -> Issue:
+    return CATALOGUE[code].issue(**details)
+
+
+# --- reading what people typed -------------------------------------------------------------------------
+
+LAO_TYPES: dict[str, str] = {
+    "เทศบาลนคร": "City Municipality",
+    "เทศบาลเมือง": "Town Municipality",
+    "เทศบาลตำบล": "Subdistrict Municipality",
+    "องค์การบริหารส่วนตำบล": "Subdistrict Administrative Organisation",
+    "องค์การบริหารส่วนจังหวัด": "Provincial Administrative Organisation",
+    "เมืองพัทยา": "Pattaya City",
+    "กรุงเทพมหานคร": "Bangkok Metropolitan Administration",
+}
+_TYPE_ABBREVIATIONS = {
+    "ทน": "เทศบาลนคร", "ทม": "เทศบาลเมือง", "ทต": "เทศบาลตำบล",
+    "อบต": "องค์การบริหารส่วนตำบล", "อบจ": "องค์การบริหารส่วนจังหวัด", "กทม": "กรุงเทพมหานคร",
+}
+_TYPE_ALIASES = {
+    **_TYPE_ABBREVIATIONS,
+    "พัทยา": "เมืองพัทยา", "กรุงเทพ": "กรุงเทพมหานคร",
+    **{english.replace(" ", "").lower(): thai_name for thai_name, english in LAO_TYPES.items()},
+    "thesabannakhon": "เทศบาลนคร", "thesabanmueang": "เทศบาลเมือง", "thesabantambon": "เทศบาลตำบล",
+    "sao": "องค์การบริหารส่วนตำบล", "pao": "องค์การบริหารส่วนจังหวัด", "bma": "กรุงเทพมหานคร",
+}
+_TYPE_MARKS = re.compile(r"[\s.ฯ]")
+_NAME_ABBREVIATION = re.compile(r"^(" + "|".join(_TYPE_ABBREVIATIONS) + r")\s*\.")
+
+
+def canonical_lao_type(text: str | None) -> str | None:
+    """`ทม.`, `เทศบาล เมือง`, `Town Municipality`, `เทศบาลเมืองชัยภูมิ` → `เทศบาลเมือง`; None when not a type."""
+    if not isinstance(text, str):
+        return None
+    key = _TYPE_MARKS.sub("", thai.clean_text(text)).lower()
+    if key in _TYPE_ALIASES:
+        return _TYPE_ALIASES[key]
+    # Longest first: no type name is a prefix of another today, but that should not be luck.
+    return next((name for name in sorted(LAO_TYPES, key=len, reverse=True) if key.startswith(name)), None)
+
+
+def _type_in_name(name: str) -> str | None:
+    """The type an LAO's name starts with: `เทศบาลเมืองชัยภูมิ`, `ทม.ชัยภูมิ`, `อบต. นาฝาย`."""
+    text = thai.clean_text(name)
+    abbreviation = _NAME_ABBREVIATION.match(text)
+    if abbreviation:
+        return _TYPE_ABBREVIATIONS[abbreviation[1]]
+    compact = text.replace(" ", "")
+    return next((t for t in sorted(LAO_TYPES, key=len, reverse=True) if compact.startswith(t)), None)
+
+
+def _type_en(type_th: str) -> str:
+    return LAO_TYPES.get(type_th, type_th)
+
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$"
+)
+_PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
+# An extension written after the number is not part of it: "044-811-234 ต่อ 12".
+_PHONE_EXTENSION = re.compile(r"(?:ต่อ|ext\.?|x|#).*$", re.IGNORECASE)
+# Landlines: 9 digits, 02 (Bangkok) or 03x/04x/05x/07x; mobiles: 10 digits, 06/08/09.
+_PHONE = re.compile(r"^(?:0[2-57][0-9]{7}|0[689][0-9]{8})$")
+
+
+def is_email(text: str) -> bool:
+    return bool(_EMAIL.match(thai.clean_text(text)))
+
+
+def is_thai_phone(text: str) -> bool:
+    """Each number (several may be separated by commas) is a Thai landline or mobile, +66 allowed."""
+    numbers = [part for part in re.split(r"[,;]|หรือ", thai.to_arabic_digits(thai.clean_text(text))) if part.strip()]
+    if not numbers:
+        return False
+    for number in numbers:
+        digits = _PHONE_PUNCTUATION.sub("", _PHONE_EXTENSION.sub("", number))
+        if digits.startswith("+66"):
+            digits = "0" + digits.removeprefix("+66").removeprefix("0")
+        if not _PHONE.match(digits):
+            return False
+    return True
+
+
+_TH_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _clock(local: datetime) -> str:
+    # Seconds only when they matter, so that 23:00:01 does not read as the 23:00 deadline itself.
+    return local.strftime("%H:%M:%S" if local.second else "%H:%M")
+
+
+def thai_datetime(moment: datetime) -> str:
+    """`25 พ.ย. 2568 23:00 น.`: Thai time, Buddhist-era year, as official letters write it."""
+    local = moment.astimezone(THAI_TZ)
+    return f"{local.day} {_TH_MONTHS[local.month - 1]} {local.year + 543} {_clock(local)} น."
+
+
+def english_datetime(moment: datetime) -> str:
+    """`25 Nov 2025 23:00 Thai time (UTC+7)`."""
+    local = moment.astimezone(THAI_TZ)
+    return f"{local.day} {_EN_MONTHS[local.month - 1]} {local.year} {_clock(local)} Thai time (UTC+7)"
+
+
+def _aware(moment: datetime, zone: Any) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _text(value: Any) -> str:
+    return thai.clean_text(value) if isinstance(value, str) else ""
+
+
+# --- the facts every check reads, resolved once ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Case:
+    submission: Submission
+    campaign: Campaign
+    received_at: datetime
+    stamped_at: datetime | None  # the form's own timestamp, if any
+    timestamp_trusted: bool
+    province: Province | None
+    district: District | None
+    lao_type: str | None  # canonical Thai type, when the answer names one
+
+    @property
+    def judged_at(self) -> datetime:
+        """The moment the deadline is judged on: the form's timestamp, unless absent or impossible."""
+        if self.stamped_at is not None and self.timestamp_trusted:
+            return self.stamped_at
+        return self.received_at
+
+
+def _read(submission: Submission, campaign: Campaign, received_at: datetime) -> _Case:
+    # A naive received_at comes from our own clock, which services keep in UTC; a naive form timestamp is
+    # Thai time, as the form shows it (shared.submission reads it the same way).
+    received = _aware(received_at, UTC)
+    stamped = getattr(submission, "submitted_at", None)
+    stamped = _aware(stamped, THAI_TZ) if isinstance(stamped, datetime) else None
+    lao = getattr(submission, "lao", None)
+    province = geo.resolve_province(_text(getattr(lao, "province", None)))
+    district = geo.resolve_district(_text(getattr(lao, "district", None)), province.code) if province else None
+    return _Case(
+        submission=submission,
+        campaign=campaign,
+        received_at=received,
+        stamped_at=stamped,
+        timestamp_trusted=stamped is None or stamped <= received + CLOCK_TOLERANCE,
+        province=province,
+        district=district,
+        lao_type=canonical_lao_type(getattr(lao, "type", None)),
+    )
+
+
+Check = Callable[[_Case], Iterator[Issue]]
+
+
+def _eligible(campaign: Campaign) -> tuple[list[str], str, str]:
+    types = [canonical_lao_type(t) or t for t in campaign.eligible_lao_types]
+    return types, " / ".join(types), ", ".join(f"{t} ({_type_en(t)})" for t in types)
+
+
+# --- (a) eligibility -------------------------------------------------------------------------------------
+
+
+def check_lao_type(case: _Case) -> Iterator[Issue]:
+    eligible, eligible_th, eligible_en = _eligible(case.campaign)
+    given = _text(case.submission.lao.type)
+    if not given:
+        yield _issue("LAO_TYPE_MISSING", eligible_th=eligible_th, eligible_en=eligible_en)
+    elif case.lao_type not in eligible:
+        yield _issue("LAO_TYPE_NOT_ELIGIBLE", value=given,
+                     value_en=_type_en(case.lao_type) if case.lao_type else "not a known LAO type",
+                     eligible_th=eligible_th, eligible_en=eligible_en)
+
+
+def check_name_matches_type(case: _Case) -> Iterator[Issue]:
+    name = _text(case.submission.lao.name)
+    named = _type_in_name(name)
+    if named and case.lao_type and named != case.lao_type:
+        yield _issue("LAO_NAME_TYPE_MISMATCH", name=name, name_type_th=named, name_type_en=_type_en(named),
+                     type_th=case.lao_type, type_en=_type_en(case.lao_type))
+
+
+# --- (b) deadline ----------------------------------------------------------------------------------------
+
+
+def check_timestamp(case: _Case) -> Iterator[Issue]:
+    if case.stamped_at is not None and not case.timestamp_trusted:
+        yield _issue("SUBMITTED_AT_IN_FUTURE",
+                     submitted_th=thai_datetime(case.stamped_at), submitted_en=english_datetime(case.stamped_at),
+                     received_th=thai_datetime(case.received_at), received_en=english_datetime(case.received_at))
+
+
+def check_submission_period(case: _Case) -> Iterator[Issue]:
+    campaign, at = case.campaign, case.judged_at
+    when = {"submitted_th": thai_datetime(at), "submitted_en": english_datetime(at)}
+    if at < campaign.opens_at:
+        yield _issue("SUBMITTED_BEFORE_OPENING", **when,
+                     opens_th=thai_datetime(campaign.opens_at), opens_en=english_datetime(campaign.opens_at))
+    elif campaign.is_late(at):
+        code = "SUBMITTED_LATE" if campaign.late_policy == "reject" else "SUBMITTED_LATE_ACCEPTED"
+        yield _issue(code, **when, deadline_th=thai_datetime(campaign.submission_deadline),
+                     deadline_en=english_datetime(campaign.submission_deadline))
+
+
+# --- (c) required answers --------------------------------------------------------------------------------
+
+
+def check_required_answers(case: _Case) -> Iterator[Issue]:
+    submission = case.submission
+    contact, readiness = submission.contact, submission.readiness
+    if not _text(submission.lao.district):
+        yield _issue("DISTRICT_MISSING")
+    if contact is None or not _text(contact.name):
+        yield _issue("CONTACT_NAME_MISSING")
+    if contact is None or not (_text(contact.email) or _text(contact.phone)):
+        yield _issue("CONTACT_CHANNEL_MISSING")
+    if readiness is None or readiness.has_plan is None:
+        yield _issue("HAS_PLAN_MISSING")
+    if readiness is None or readiness.depa_mark is None:
+        yield _issue("DEPA_MARK_MISSING")
+    if readiness is None or readiness.data_platform is None:
+        yield _issue("DATA_PLATFORM_MISSING")
+    if not submission.dimensions:
+        yield _issue("DIMENSIONS_MISSING")
+    if not submission.projects:
+        yield _issue("PROJECTS_MISSING")
+
+
+# --- (d) province and district ---------------------------------------------------------------------------
+
+
+def check_province(case: _Case) -> Iterator[Issue]:
+    given = _text(case.submission.lao.province)
+    if not given:
+        yield _issue("PROVINCE_MISSING")
+    elif case.province is None:
+        yield _issue("PROVINCE_UNKNOWN", value=given)
+
+
+def check_district(case: _Case) -> Iterator[Issue]:
+    given = _text(case.submission.lao.district)
+    if not given or case.district is not None:
+        return
+    anywhere = geo.find_districts(given)
+    if not anywhere:
+        yield _issue("DISTRICT_UNKNOWN", value=given)
+    elif case.province is not None:
+        # Without a known province, PROVINCE_UNKNOWN already says what to fix.
+        provinces = sorted({d.province_code for d in anywhere})
+        found = [geo.resolve_province(code) for code in provinces[:3]]
+        more_th = f" และอีก {len(provinces) - 3} จังหวัด" if len(provinces) > 3 else ""
+        more_en = f" and {len(provinces) - 3} more" if len(provinces) > 3 else ""
+        yield _issue("DISTRICT_NOT_IN_PROVINCE", value=given,
+                     province_th=case.province.name_th, province_en=case.province.name_en,
+                     found_th="จังหวัด" + ", ".join(p.name_th for p in found if p) + more_th,
+                     found_en=", ".join(p.name_en for p in found if p) + more_en)
+
+
+# --- (e) the LAO code ------------------------------------------------------------------------------------
+
+
+def check_lao_code(case: _Case) -> Iterator[Issue]:
+    raw = case.submission.lao.code
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return
+    code = thai.to_arabic_digits(str(raw)).strip()
+    if not re.fullmatch(r"[0-9]{7}", code):
+        yield _issue("LAO_CODE_INVALID", value=raw)
+        return
+    # The first digit tells the type at registration, but an upgraded อบต. may keep its 6: never read the
+    # type from it, only refuse digits no municipality can have.
+    if code[0] not in "3456":
+        yield _issue("LAO_CODE_TYPE_DIGIT_INVALID", value=code, digit=code[0])
+    province, district = case.province, case.district
+    if province is not None and code[1:3] != province.code:
+        yield _issue("LAO_CODE_PROVINCE_MISMATCH", value=code, code_province=code[1:3],
+                     province_th=province.name_th, province_en=province.name_en, province_code=province.code)
+    elif district is not None and code[3:5] != district.code[2:4]:
+        yield _issue("LAO_CODE_DISTRICT_MISMATCH", value=code, code_district=code[3:5],
+                     district_th=district.name_th, district_en=district.name_en, district_code=district.code)
+
+
+# --- (f) contact formats ---------------------------------------------------------------------------------
+
+
+def check_contact_formats(case: _Case) -> Iterator[Issue]:
+    contact = case.submission.contact
+    if contact is None:
+        return
+    email, phone = _text(contact.email), _text(contact.phone)
+    if email and not is_email(email):
+        yield _issue("CONTACT_EMAIL_INVALID", value=email)
+    if phone and not is_thai_phone(phone):
+        yield _issue("CONTACT_PHONE_INVALID", value=phone)
+
+
+# --- (g) readiness ---------------------------------------------------------------------------------------
+
+
+def check_plan_link(case: _Case) -> Iterator[Issue]:
+    readiness = case.submission.readiness
+    if readiness is not None and readiness.has_plan is True and not readiness.plan_url:
+        yield _issue("PLAN_URL_MISSING")
+
+
+# --- (h) projects ----------------------------------------------------------------------------------------
+
+
+def check_projects(case: _Case) -> Iterator[Issue]:
+    declared = set(case.submission.dimensions or ())
+    first_by_name: dict[str, int] = {}
+    for index, project in enumerate(case.submission.projects or ()):
+        name = _text(project.name)
+        about = {"index": index, "number": index + 1, "name": name}
+        undeclared = [d for d in dict.fromkeys(project.dimensions or ()) if d not in declared]
+        if undeclared:
+            yield _issue("PROJECT_DIMENSION_NOT_DECLARED", **about,
+                         dimensions_th=", ".join(thai.DIMENSIONS.get(d, (d, d))[0] for d in undeclared),
+                         dimensions_en=", ".join(thai.DIMENSIONS.get(d, (d, d))[1] for d in undeclared))
+        key = name.replace(" ", "").casefold()
+        if key in first_by_name:
+            yield _issue("PROJECT_NAME_DUPLICATE", **about, first_number=first_by_name[key] + 1)
+        else:
+            first_by_name[key] = index
+        if not project.evidence_urls:
+            yield _issue("PROJECT_EVIDENCE_MISSING", **about)
+
+
+CHECKS: tuple[Check, ...] = (
+    check_lao_type,
+    check_name_matches_type,
+    check_timestamp,
+    check_submission_period,
+    check_required_answers,
+    check_province,
+    check_district,
+    check_lao_code,
+    check_contact_formats,
+    check_plan_link,
+    check_projects,
+)
+
+
+# --- the verdict -----------------------------------------------------------------------------------------
+
+_EVENT_TYPES: dict[Outcome, str] = {
+    "validated": SUBMISSION_VALIDATED,
+    "returned": SUBMISSION_RETURNED,
+    "rejected": SUBMISSION_REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What validation concludes about one submission, with every finding behind it."""
+
+    outcome: Outcome
+    issues: list[Issue]
+    lao: LaoSummary
+    judged_at: datetime  # the moment the deadline was judged on
+    late: bool  # after the deadline, whatever the campaign does with late submissions
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "warning"]
+
+    @property
+    def problems(self) -> list[Issue]:
+        """The findings that stop the submission: rejections and returns."""
+        return [issue for issue in self.issues if issue.severity != "warning"]
+
+    @property
+    def codes(self) -> list[str]:
+        return [issue.code for issue in self.issues]
+
+    @property
+    def event_type(self) -> str:
+        return _EVENT_TYPES[self.outcome]
+
+
+def _outcome(issues: list[Issue]) -> Outcome:
+    severities = {issue.severity for issue in issues}
+    if "reject" in severities:
+        return "rejected"
+    if "return" in severities:
+        return "returned"
+    return "validated"
+
+
+def _summary(submission: Submission, case: _Case) -> LaoSummary:
+    try:
+        summary = geo.lao_summary(submission.lao)
+    except Exception:  # odd data: the verdict still names what it can
+        summary = LaoSummary(name=_text(getattr(getattr(submission, "lao", None), "name", None)) or "?")
+    return summary.model_copy(update={"type": case.lao_type}) if case.lao_type else summary
+
+
+def validate(submission: Submission, campaign: Campaign, received_at: datetime) -> Verdict:
+    """Runs every check and adds their findings up: any reject → rejected, else any return → returned,
+    else validated (warnings go along).
+
+    Never raises on odd submission data: a check that fails anyway becomes a RULE_FAILED finding and the
+    other checks still run. `received_at` is the service's own clock (naive means UTC).
+    """
+    case = _read(submission, campaign, received_at)
+    issues: list[Issue] = []
+    for check in CHECKS:
+        try:
+            issues.extend(check(case))
+        except Exception as error:
+            issues.append(_issue("RULE_FAILED", check=check.__name__, error=type(error).__name__))
+    return Verdict(
+        outcome=_outcome(issues),
+        issues=issues,
+        lao=_summary(submission, case),
+        judged_at=case.judged_at,
+        late=campaign.is_late(case.judged_at),
+    )
