@@ -51,6 +51,11 @@ def _error_text(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:MAX_ERROR_TEXT]
 
 
+def _int_header(headers: Mapping[str, Any] | None, name: str) -> int:
+    value = (headers or {}).get(name)
+    return int(value) if isinstance(value, int | str) and str(value).isdigit() else 0
+
+
 def _quorum(**extra: Any) -> dict[str, Any]:
     return {"x-queue-type": "quorum", **extra}
 
@@ -233,7 +238,7 @@ class Bus:
         if handler is None:
             await message.ack()  # bound by a wildcard; this service has nothing to do with it
             return
-        attempt = int((message.headers or {}).get(RETRY_ATTEMPT_HEADER, 0) or 0)
+        attempt = _int_header(message.headers, RETRY_ATTEMPT_HEADER)
         with bound(correlation_id=envelope.correlation_id, event_id=envelope.event_id,
                    event_type=envelope.event_type, attempt=attempt):
             started = time.perf_counter()
@@ -339,7 +344,7 @@ class Bus:
 
 
 def describe_dead_letter(message: AbstractIncomingMessage) -> dict[str, Any]:
-    headers = dict(message.headers or {})
+    headers: dict[str, Any] = dict(message.headers or {})
     reason = headers.get(REASON_HEADER)
     if reason is None:
         deaths = headers.get("x-death") or []

@@ -16,7 +16,7 @@ from shared.topology import SUBSCRIPTIONS
 
 
 async def _main(args: argparse.Namespace) -> int:
-    bus = Bus(Settings(service_name="deadletters"), "deadletters")
+    bus = Bus(Settings(service_name="deadletters"), "deadletters")  # type: ignore[call-arg]  # URLs from env
     await bus.connect()
     try:
         if args.command == "list":

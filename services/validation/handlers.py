@@ -51,8 +51,8 @@ class ValidationHandlers:
             raise PermanentFailure(f"unknown campaign {received.campaign!r}") from None
         verdict = validate(received.submission, campaign, received.received_at)
         contact = ContactSummary(name=received.submission.contact.name, email=received.submission.contact.email)
-        common = {"submission_id": received.submission_id, "revision": received.revision,
-                  "campaign": received.campaign, "lao": verdict.lao, "contact": contact}
+        common: dict[str, Any] = {"submission_id": received.submission_id, "revision": received.revision,
+                                  "campaign": received.campaign, "lao": verdict.lao, "contact": contact}
         outcome: EventData
         if verdict.outcome == "validated":
             outcome = SubmissionValidated(**common, warnings=verdict.warnings, submission=received.submission)
