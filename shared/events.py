@@ -92,6 +92,10 @@ class LaoSummary(BaseModel):
     province_name: str | None = None
     district_code: str | None = None
     district_name: str | None = None
+    size_class: str | None = Field(default=None, description="DLA's size class (large / medium / small) if known")
+    registry_verified: bool | None = Field(
+        default=None, description="True when matched to DLA's LAO registry; None when no registry was consulted"
+    )
 
 
 class ContactSummary(BaseModel):
@@ -170,6 +174,10 @@ class SubmissionScored(SubmissionRef):
     size_group: str
     size_group_flagged: bool = Field(default=False, description="True when the size group is a fallback")
     criteria: list[CriterionScore]
+    trigger: Literal["validation", "review", "rescore"] = Field(
+        default="validation", description="What caused this score: a validated revision, reviewers' points, "
+        "or a new rubric version (applicants are not e-mailed for a re-score)"
+    )
 
 
 class NotificationOutcome(EventData):
