@@ -1,0 +1,91 @@
+"""The e-mail channel: one message over SMTP (aiosmtplib), with a Message-ID derived from the notification's
+idempotency key so that a receiving server can recognise a repeat too."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from datetime import UTC, datetime
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
+
+import aiosmtplib
+
+from services.notification.templates import Mail, scrub
+from shared.settings import Settings
+
+FALLBACK_DOMAIN = "smartcity.invalid"
+
+
+class DeliveryError(Exception):
+    """The message was not delivered; `permanent` when sending it again cannot help (the recipient is refused).
+
+    Its text never holds the recipient's address: SMTP errors quote it, so it is masked here.
+    """
+
+    def __init__(self, text: str, *, permanent: bool) -> None:
+        super().__init__(scrub(text))
+        self.permanent = permanent
+
+
+def message_id(key: str, mail_from: str) -> str:
+    """The same key always gives the same Message-ID, in the sender's domain."""
+    _, address = parseaddr(mail_from)
+    domain = address.rpartition("@")[2] or FALLBACK_DOMAIN
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
+
+
+def _is_permanent(error: Exception) -> bool:
+    # 5xx on the recipient or on the content: this message will never be accepted. Anything else (no
+    # connection, timeouts, 4xx, authentication or sender trouble, which is ours to fix) is worth retrying.
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(refused.code >= 500 for refused in error.recipients)
+    if isinstance(error, (aiosmtplib.SMTPRecipientRefused, aiosmtplib.SMTPDataError)):
+        return error.code >= 500
+    return False
+
+
+class Mailer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @property
+    def send_timeout(self) -> float:
+        """The longest one delivery may take (connect, greeting, each command, data)."""
+        return self.settings.smtp_timeout_seconds * 3
+
+    def build(self, mail: Mail, *, to: str, key: str, sent_at: datetime | None = None) -> MIMEText:
+        # The compat32 classes on purpose: `EmailMessage` (policy.default) folds a long Thai subject so that
+        # the space before an encoded word is lost ("100 คะแนน" arrives as "100คะแนน"); `Header` keeps it.
+        message = MIMEText(mail.body, "plain", "utf-8")
+        message["From"] = formataddr(parseaddr(self.settings.mail_from), charset="utf-8")
+        message["To"] = to
+        message["Subject"] = Header(mail.subject, "utf-8")  # type: ignore[assignment] # compat32 takes a Header
+        message["Date"] = format_datetime(sent_at or datetime.now(UTC))
+        message["Message-ID"] = message_id(key, self.settings.mail_from)
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
+        message["Content-Language"] = "th, en"
+        message["X-Smartcity-Template"] = mail.template
+        return message
+
+    async def send(self, mail: Mail, *, to: str, key: str) -> str:
+        """Deliver one message; returns its Message-ID. Raises DeliveryError."""
+        message = self.build(mail, to=to, key=key)
+        settings = self.settings
+        try:
+            await asyncio.wait_for(aiosmtplib.send(
+                message,
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                start_tls=settings.smtp_starttls,
+                username=settings.smtp_username,
+                password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+                timeout=settings.smtp_timeout_seconds,
+            ), timeout=self.send_timeout)
+        except ValueError as error:  # an address or header that SMTP cannot carry at all
+            raise DeliveryError(f"{type(error).__name__}: {error}", permanent=True) from None
+        except Exception as error:
+            # Whatever went wrong, it leaves here only as a DeliveryError whose text has the address masked.
+            raise DeliveryError(f"{type(error).__name__}: {error}", permanent=_is_permanent(error)) from None
+        return str(message["Message-ID"])

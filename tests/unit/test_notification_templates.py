@@ -1,0 +1,279 @@
+"""The notification e-mails: Thai first then English, B.E. dates in Thai time, every issue, masked addresses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+
+import pytest
+from pydantic import ValidationError
+
+from services.notification.mailer import DeliveryError, Mailer, message_id
+from services.notification.templates import (
+    DIVIDER,
+    Mail,
+    english_datetime,
+    field_label,
+    mask,
+    normalise_address,
+    points,
+    read,
+    recipient_hash,
+    render,
+    render_envelope,
+    scrub,
+    thai_datetime,
+)
+from shared.campaign import load_campaigns
+from shared.events import (
+    ContactSummary,
+    CriterionScore,
+    Envelope,
+    Issue,
+    LaoSummary,
+    SubmissionReceived,
+    SubmissionRejected,
+    SubmissionReturned,
+    SubmissionScored,
+)
+from shared.settings import Settings
+from shared.submission import Submission
+
+CAMPAIGN = load_campaigns(None).get("fy2568")
+LAO = LaoSummary(name="เทศบาลเมืองชัยภูมิ", code="4360101", type="เทศบาลเมือง", province_code="36",
+                 province_name="ชัยภูมิ", district_code="3601", district_name="เมืองชัยภูมิ")
+CONTACT = ContactSummary(name="สมชาย ใจดี", email="smartcity@example.go.th")
+# 24 Nov 2568 10:15 Thai time.
+MOMENT = datetime(2025, 11, 24, 3, 15, tzinfo=UTC)
+REF = {"submission_id": "fy2568-4360101", "revision": 1, "campaign": "fy2568"}
+
+
+def _thai_and_english(mail: Mail) -> tuple[str, str]:
+    thai, _, english = mail.body.partition(DIVIDER)
+    assert english, "the English part follows the Thai part"
+    return thai, english.rpartition(DIVIDER)[2]
+
+
+def _received(**changes: object) -> SubmissionReceived:
+    submission = Submission.model_validate({
+        "campaign": "fy2568", "source": "api", "source_response_id": "resp-0001",
+        "lao": {"name": "เทศบาลเมืองชัยภูมิ", "province": "ชัยภูมิ"},
+    })
+    values = {**REF, "source": "api", "source_response_id": "resp-0001", "received_at": MOMENT, "lao": LAO,
+              "contact": CONTACT, "submission": submission, **changes}
+    return SubmissionReceived.model_validate(values)
+
+
+def _issues() -> list[Issue]:
+    return [
+        Issue(code="LAO_TYPE_MISSING", field="lao.type", severity="return",
+              message_th="ไม่ได้ระบุประเภทองค์กรปกครองส่วนท้องถิ่น", message_en="The LAO type is missing."),
+        Issue(code="PLAN_URL_INVALID", field="readiness.plan_url", severity="return",
+              message_th="ลิงก์แผนพัฒนาเปิดไม่ได้", message_en="The plan link does not open."),
+        Issue(code="BUDGET_MISSING", field="projects[1].budget_thb", severity="return",
+              message_th="โครงการที่ 2 ไม่ได้ระบุงบประมาณ", message_en="Project 2 has no budget."),
+        Issue(code="SOMETHING_NEW", field="some.future_field", severity="warning",
+              message_th="ข้อสังเกตใหม่", message_en="A new kind of note."),
+    ]
+
+
+def _criteria() -> list[CriterionScore]:
+    return [
+        CriterionScore(key="has_plan", section="readiness", title_th="มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบ",
+                       title_en="Approved smart city development plan", points=8, max_points=8,
+                       reason_th="ตอบว่ามีแผน", reason_en="Answered yes"),
+        CriterionScore(key="depa_mark", section="readiness", title_th="ตราสัญลักษณ์ Smart City Thailand (DEPA)",
+                       title_en="Smart City Thailand mark (DEPA)", points=4, max_points=8,
+                       reason_th="อยู่ระหว่างยื่นขอ", reason_en="Applying"),
+        CriterionScore(key="committee_review", section="committee", title_th="ผลการพิจารณาของคณะกรรมการ",
+                       title_en="Committee review", points=12.5, max_points=30, manual=True,
+                       reason_th="คณะกรรมการให้คะแนน", reason_en="Scored by the committee"),
+    ]
+
+
+def _scored(tier: str, total: float) -> SubmissionScored:
+    return SubmissionScored.model_validate({
+        **REF, "lao": LAO, "contact": CONTACT, "rubric_version": "fy2568-v1", "total": total, "max_total": 100,
+        "tier": tier, "size_group": "medium", "criteria": _criteria(),
+    })
+
+
+# -- dates, numbers, labels --------------------------------------------------------------------------------
+
+
+def test_dates_are_thai_time_with_the_buddhist_era_year() -> None:
+    assert thai_datetime(MOMENT) == "24 พฤศจิกายน 2568 เวลา 10:15 น."
+    assert english_datetime(MOMENT) == "24 November 2025, 10:15 Thai time (UTC+7)"
+    # 23:00 UTC on 31 Dec 2025 is already New Year's Day 2569 in Thailand.
+    assert thai_datetime(datetime(2025, 12, 31, 23, 0, tzinfo=UTC)) == "1 มกราคม 2569 เวลา 06:00 น."
+    assert thai_datetime(CAMPAIGN.submission_deadline) == "25 พฤศจิกายน 2568 เวลา 23:00 น."
+
+
+def test_points_read_as_a_committee_writes_them() -> None:
+    assert [points(8.0), points(7.5), points(12.25), points(0)] == ["8", "7.5", "12.25", "0"]
+
+
+def test_an_issue_field_is_named_as_on_the_form_with_its_path() -> None:
+    assert field_label("lao.type") == ("ประเภทองค์กรปกครองส่วนท้องถิ่น (lao.type)", "LAO type (lao.type)")
+    assert field_label("projects[1].budget_thb") == (
+        "โครงการที่ 2: งบประมาณ (บาท) (projects[1].budget_thb)", "project 2: budget (baht) (projects[1].budget_thb)")
+    assert field_label("some.future_field") == ("some.future_field", "some.future_field")
+
+
+# -- addresses ---------------------------------------------------------------------------------------------
+
+
+def test_an_address_is_masked_to_its_first_letters_and_its_domain() -> None:
+    assert mask("smartcity@example.go.th") == "sm***@example.go.th"
+    assert mask("ab@example.go.th") == "a***@example.go.th"
+    assert mask("x@example.go.th") == "x***@example.go.th"
+    assert mask("not-an-address") == "***"
+
+
+def test_addresses_inside_error_text_are_masked() -> None:
+    text = "(550, '5.1.1 <smartcity@example.go.th>: Recipient address rejected'); also a.b@c.go.th"
+    assert scrub(text) == "(550, '5.1.1 <sm***@example.go.th>: Recipient address rejected'); also a.***@c.go.th"
+    assert "smartcity@" not in str(DeliveryError(text, permanent=True))
+
+
+def test_only_a_usable_address_is_used() -> None:
+    assert normalise_address("  smartcity@example.go.th ") == "smartcity@example.go.th"
+    assert normalise_address(None) is None
+    assert normalise_address("") is None
+    assert normalise_address("โทร 044-811-234") is None
+    assert normalise_address("two@words@example.go.th") is None
+    assert recipient_hash("SmartCity@Example.go.th ") == recipient_hash("smartcity@example.go.th")
+
+
+# -- the four e-mails --------------------------------------------------------------------------------------
+
+
+def test_received_says_when_in_thai_then_english() -> None:
+    envelope = Envelope.build(_received(), producer="intake", correlation_id=REF["submission_id"])
+    mail = render_envelope(envelope, CAMPAIGN)
+    assert mail.template == "received"
+    assert mail.subject.startswith("ได้รับข้อมูลการสมัครแล้ว: เทศบาลเมืองชัยภูมิ")
+    assert mail.subject.endswith("/ Submission received")
+    thai, english = _thai_and_english(mail)
+    assert thai.startswith("เรียน คุณสมชาย ใจดี")
+    assert "24 พฤศจิกายน 2568 เวลา 10:15 น." in thai
+    assert "25 พฤศจิกายน 2568 เวลา 23:00 น." in thai  # until when it can still be changed
+    assert "fy2568-4360101" in thai
+    assert english.strip().startswith("Dear สมชาย ใจดี,")
+    assert "24 November 2025, 10:15 Thai time (UTC+7)" in english
+    assert "revision" not in english.split("Reference")[0]  # a first submission replaces nothing
+
+
+def test_received_of_a_later_revision_says_it_replaces_the_earlier_one() -> None:
+    thai, english = _thai_and_english(render("received", _received(revision=3), occurred_at=MOMENT))
+    assert "ฉบับที่ 3 ซึ่งใช้แทนข้อมูลที่ส่งไว้ก่อนหน้า" in thai
+    assert "This is revision 3; it replaces what was submitted before." in english
+
+
+def test_received_reads_an_event_whose_submission_has_fields_it_does_not_know() -> None:
+    """Tolerant reader: an additive change to the canonical submission must not stop the e-mail."""
+    data = _received().model_dump(mode="json")
+    data["submission"]["a_field_added_later"] = "x"
+    data["something_new"] = 1
+    envelope = Envelope(event_type="submission.received", producer="intake", correlation_id="c", data=data)
+    template, event = read(envelope)
+    assert template == "received" and event.contact.email == "smartcity@example.go.th"
+
+
+def test_returned_lists_every_issue_with_its_field_in_thai_and_in_english() -> None:
+    event = SubmissionReturned.model_validate({**REF, "revision": 2, "lao": LAO, "contact": CONTACT,
+                                               "issues": _issues()})
+    mail = render("returned", event, occurred_at=MOMENT, campaign=CAMPAIGN)
+    assert mail.subject == "โปรดแก้ไขข้อมูลการสมัคร: เทศบาลเมืองชัยภูมิ / Please correct your submission"
+    thai, english = _thai_and_english(mail)
+    assert "พบประเด็นที่ต้องแก้ไข 4 รายการ" in thai
+    assert "found 4 points to correct" in english
+    for number, issue in enumerate(_issues(), start=1):
+        th_label, en_label = field_label(issue.field)
+        assert f"{number}. {th_label}" in thai and issue.message_th in thai
+        assert f"{number}. {en_label}" in english and issue.message_en in english
+        assert issue.message_en not in thai and issue.message_th not in english
+    assert "(ข้อสังเกต ไม่ต้องแก้ไขก็ได้)" in thai and "(note only; no change required)" in english
+    assert "ภายในวันที่ 25 พฤศจิกายน 2568 เวลา 23:00 น." in thai
+    assert "(ฉบับที่ 2)" in thai and "(revision 2)" in english
+
+
+def test_rejected_gives_the_reasons_then_other_points_and_whom_to_contact() -> None:
+    reason = Issue(code="SUBMITTED_LATE", field="submitted_at", severity="reject",
+                   message_th="ส่งข้อมูลหลังกำหนด 25 พ.ย. 2568 23:00 น.",
+                   message_en="Submitted after the deadline of 25 Nov 2025 23:00.")
+    event = SubmissionRejected.model_validate({**REF, "lao": LAO, "contact": CONTACT,
+                                               "issues": [_issues()[0], reason]})
+    mail = render("rejected", event, occurred_at=MOMENT, campaign=CAMPAIGN)
+    assert mail.subject == "ข้อมูลการสมัครไม่ผ่านเงื่อนไข: เทศบาลเมืองชัยภูมิ / Submission not accepted"
+    thai, english = _thai_and_english(mail)
+    assert thai.index(reason.message_th) < thai.index("ข้อสังเกตเพิ่มเติม") < thai.index(_issues()[0].message_th)
+    assert english.index(reason.message_en) < english.index("Further points")
+    assert "1. เวลาที่ส่งแบบฟอร์ม (submitted_at)" in thai
+    assert "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดชัยภูมิ" in thai
+    assert "Provincial Local Administration Office of ชัยภูมิ" in english
+    assert CAMPAIGN.title_th in thai
+
+
+@pytest.mark.parametrize(("tier", "total", "thai_tier"), [
+    ("outstanding", 82, "ผ่านเกณฑ์ระดับโดดเด่น"),
+    ("efficient", 62.5, "ผ่านเกณฑ์ระดับมีประสิทธิภาพ"),
+    ("not_selected", 24.5, "ยังไม่ผ่านเกณฑ์"),
+])
+def test_scored_gives_the_total_the_tier_and_the_points_of_every_criterion(
+        tier: str, total: float, thai_tier: str) -> None:
+    mail = render("scored", _scored(tier, total), occurred_at=MOMENT, campaign=CAMPAIGN)
+    assert mail.subject.startswith(f"ผลคะแนน เทศบาลเมืองชัยภูมิ: {points(total)} / 100 คะแนน, {thai_tier}")
+    thai, english = _thai_and_english(mail)
+    assert f"คะแนนรวม: {points(total)} / 100 คะแนน" in thai
+    assert f"ผลการประเมิน: {thai_tier}" in thai
+    assert "กลุ่มขนาด: ขนาดกลาง" in thai
+    assert f"Total: {points(total)} / 100 points" in english
+    assert "1. มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบ | 8 / 8 คะแนน" in thai
+    assert "2. ตราสัญลักษณ์ Smart City Thailand (DEPA) | 4 / 8 คะแนน" in thai
+    assert "3. ผลการพิจารณาของคณะกรรมการ [คณะกรรมการพิจารณา] | 12.5 / 30 คะแนน" in thai
+    assert "3. Committee review [committee] | 12.5 / 30 points" in english
+    assert "ยังไม่ใช่ประกาศผลการคัดเลือก" in thai
+    assert "24 พฤศจิกายน 2568 เวลา 10:15 น." in thai
+
+
+def test_without_a_name_or_campaign_the_mail_still_reads_well() -> None:
+    event = SubmissionReturned.model_validate({**REF, "campaign": "fy2599", "lao": LaoSummary(name="ทต.บ้านเขว้า"),
+                                               "contact": ContactSummary(email="x@example.go.th"),
+                                               "issues": _issues()[:1]})
+    thai, english = _thai_and_english(render("returned", event, occurred_at=MOMENT))
+    assert thai.startswith("เรียน ผู้ประสานงานทต.บ้านเขว้า")
+    assert "Dear coordinator of ทต.บ้านเขว้า," in english
+    assert "รอบการคัดเลือก fy2599" in thai and "found 1 point to correct" in english
+
+
+def test_an_event_that_breaks_its_contract_is_refused() -> None:
+    envelope = Envelope(event_type="submission.scored", producer="scoring", correlation_id="c",
+                        data={**REF, "lao": {"name": "x"}, "contact": {}, "tier": "gold"})
+    with pytest.raises(ValidationError):
+        read(envelope)
+
+
+# -- the message on the wire -------------------------------------------------------------------------------
+
+
+def test_the_message_id_follows_from_the_idempotency_key() -> None:
+    sender = "Smart City Selection <no-reply@smartcity.example.go.th>"
+    first = message_id("event-1:received:abc", sender)
+    assert first == message_id("event-1:received:abc", sender)
+    assert first != message_id("event-2:received:abc", sender)
+    assert first.startswith("<") and first.endswith("@smartcity.example.go.th>")
+
+
+def test_the_message_carries_thai_subject_and_body_in_utf8_without_losing_a_space() -> None:
+    settings = Settings(amqp_url="amqp://guest:guest@127.0.0.1:5672/", mongodb_url="mongodb://127.0.0.1:1")
+    mail = render("scored", _scored("efficient", 62.5), occurred_at=MOMENT)
+    assert " 100 คะแนน" in mail.subject  # long enough to be folded over several encoded words
+    built = Mailer(settings).build(mail, to="smartcity@example.go.th", key="k")
+    message = message_from_bytes(built.as_bytes(), policy=policy.default)
+    assert message["Subject"] == mail.subject
+    assert message["From"] == settings.mail_from
+    assert message["Message-ID"] == message_id("k", settings.mail_from)
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message.get_content_charset() == "utf-8"
+    assert message.get_content() == mail.body
