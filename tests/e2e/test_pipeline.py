@@ -3,12 +3,15 @@ e-mails out over SMTP."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import aio_pika
 import httpx
 import pytest
 
 from shared.bus import Bus
+from shared.topology import SUBSCRIPTIONS, Names
 from tests.e2e.conftest import System
 from tests.support import canonical_submission, eventually, municipality_submission
 
@@ -113,10 +116,19 @@ async def test_the_same_events_delivered_twice_change_no_count_and_send_no_secon
 
         await eventually(redelivered_everywhere, timeout=30, what="the copies to be delivered")
         await _quiet(client, system)
-        assert await _national(client, system) == before_national
+        assert _figures(await _national(client, system)) == _figures(before_national)
         assert len(system.smtp.messages) == before_mails
         after_view = (await client.get(f"{system.url('reporting')}/v1/submissions/{accepted['submission_id']}")).json()
         assert after_view == before_view
+
+
+def _figures(report: dict[str, Any]) -> dict[str, Any]:
+    """A report without its timestamps: recomputing the same figures may move `updated_at`, nothing else."""
+    if isinstance(report, dict):
+        return {k: _figures(v) for k, v in report.items() if k != "updated_at"}
+    if isinstance(report, list):
+        return [_figures(v) for v in report]  # type: ignore[return-value]
+    return report
 
 
 async def _at_least(system: System, address: str, count: int) -> bool | None:
@@ -125,12 +137,6 @@ async def _at_least(system: System, address: str, count: int) -> bool | None:
 
 async def _quiet(client: httpx.AsyncClient, system: System) -> None:
     """Wait until no service has a message in hand or in its queue (the copies are all handled)."""
-    import asyncio
-
-    from shared.topology import SUBSCRIPTIONS, Names
-
-    import aio_pika
-
     names = Names(system.namespace.name)
     connection = await aio_pika.connect(system.namespace.infra.amqp_url)
     try:
