@@ -26,6 +26,9 @@ class Campaign(BaseModel):
     eligible_lao_types: tuple[str, ...] = Field(min_length=1)
     late_policy: Literal["reject", "accept_flagged"]
     rubric_version: str
+    # Above this a project's budget is taken for a typing slip (satang, an extra zero) and returned for
+    # correction. 500 million baht is more than most municipalities' whole yearly budget.
+    max_project_budget_thb: int = Field(default=500_000_000, gt=0)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Campaign:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from geothai.types import District, Province
 
+from services.validation.lao_types import canonical_lao_type, type_en, type_in_name
+from services.validation.matching import CODE_NAME_THRESHOLD, Candidate, RegistryLookup, RegistryMatch, match_lao
 from shared import geo, thai
 from shared.campaign import Campaign
 from shared.events import (
@@ -140,6 +144,51 @@ _RULES = (
          "({district_code}) โปรดตรวจสอบ",
          "Digits 4–5 of LAO code \"{value}\" ({code_district}) do not match the code of {district_en} "
          "district ({district_code}); please check."),
+    # (e2) DLA's LAO registry, when one has been imported
+    Rule("LAO_NOT_VERIFIED", "warning", "lao",
+         "ยังไม่ได้ตรวจสอบ \"{name}\" กับทะเบียน อปท. ของกรมส่งเสริมการปกครองท้องถิ่น ({reason_th}) "
+         "จึงตรวจสอบได้เฉพาะจังหวัดและอำเภอตามทะเบียนของกรมการปกครอง",
+         "\"{name}\" was not verified against DLA's LAO registry ({reason_en}); only its province and district "
+         "were checked against the DOPA register."),
+    Rule("LAO_CODE_NOT_IN_REGISTRY", "return", "lao.code",
+         "ไม่พบรหัส อปท. \"{value}\" ในทะเบียน อปท. ของกรมส่งเสริมการปกครองท้องถิ่น{closest_th} โปรดตรวจสอบรหัส",
+         "LAO code \"{value}\" is not in DLA's LAO registry{closest_en}; check the code."),
+    Rule("LAO_CODE_NAME_MISMATCH", "return", "lao.name",
+         "รหัส อปท. {code} ในทะเบียนคือ \"{registry_name}\" ไม่ตรงกับชื่อที่ระบุ \"{name}\" "
+         "โปรดแก้ไขชื่อหรือรหัส อปท. ให้ถูกต้อง",
+         "LAO code {code} is \"{registry_name}\" in DLA's registry, not \"{name}\"; correct the name or the code."),
+    Rule("LAO_NOT_IN_REGISTRY", "return", "lao.name",
+         "ไม่พบ \"{name}\" ในทะเบียน อปท. ของ{area_th}{closest_th} โปรดตรวจสอบชื่อ หรือระบุรหัส อปท. 7 หลัก",
+         "\"{name}\" is not in DLA's LAO registry for {area_en}{closest_en}; check the name, or give the 7-digit "
+         "LAO code."),
+    Rule("LAO_MATCH_AMBIGUOUS", "return", "lao.name",
+         "ชื่อ \"{name}\" ตรงกับ อปท. ในทะเบียนมากกว่าหนึ่งแห่ง ได้แก่ {candidates_th} "
+         "โปรดระบุประเภท อปท. หรือรหัส อปท. 7 หลักให้ชัดเจน",
+         "\"{name}\" matches more than one LAO in DLA's registry: {candidates_en}; give the LAO type or the "
+         "7-digit LAO code."),
+    Rule("LAO_NAME_MATCHED_APPROXIMATELY", "warning", "lao.name",
+         "ชื่อ \"{name}\" ไม่ตรงกับทะเบียนทุกตัวอักษร ระบบจับคู่กับ \"{registry_name}\" (รหัส {code}) "
+         "ความมั่นใจ {confidence}% หากไม่ใช่ อปท. ของท่าน โปรดแก้ไขชื่อหรือระบุรหัส อปท.",
+         "\"{name}\" is not spelled as in DLA's registry; it was matched to \"{registry_name}\" (code {code}) "
+         "with {confidence}% confidence. If that is not your LAO, correct the name or give the LAO code."),
+    Rule("LAO_REGISTRY_LOCATION_MISMATCH", "return", "lao.district",
+         "ตามทะเบียน อปท. \"{registry_name}\" (รหัส {code}) ตั้งอยู่ที่อำเภอ{registry_district_th} "
+         "ไม่ใช่อำเภอ{district_th} ตามที่ระบุ โปรดแก้ไขอำเภอ",
+         "According to DLA's registry, \"{registry_name}\" (code {code}) is in {registry_district_en} district, "
+         "not {district_en} as given; correct the district."),
+    Rule("LAO_REGISTRY_TYPE_MISMATCH", "warning", "lao.type",
+         "ตามทะเบียน \"{registry_name}\" (รหัส {code}) เป็น{registry_type_th} แต่ระบุประเภทเป็น{type_th} "
+         "หากได้รับการยกฐานะแล้ว โปรดแจ้งสำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดให้ปรับปรุงทะเบียน",
+         "DLA's registry lists \"{registry_name}\" (code {code}) as a {registry_type_en}, but the type given is "
+         "{type_en}. If it has been upgraded, ask the Provincial Local Administration Office to update the "
+         "registry."),
+    Rule("LAO_REGISTRY_TYPE_NOT_ELIGIBLE", "return", "lao.type",
+         "ตามทะเบียน \"{registry_name}\" (รหัส {code}) เป็น{registry_type_th} ซึ่งไม่มีสิทธิ์เข้าร่วมการคัดเลือกนี้ "
+         "(เปิดรับเฉพาะ {eligible_th}) หากได้รับการยกฐานะเป็นเทศบาลแล้ว โปรดแจ้งสำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด"
+         "ให้ปรับปรุงทะเบียน แล้วส่งข้อมูลใหม่",
+         "DLA's registry lists \"{registry_name}\" (code {code}) as a {registry_type_en}, which is not eligible "
+         "(this selection is open only to {eligible_en}). If it has become a municipality, ask the Provincial "
+         "Local Administration Office to update the registry, then submit again."),
     # (f) contact formats
     Rule("CONTACT_EMAIL_INVALID", "return", "contact.email",
          "อีเมล \"{value}\" ไม่ถูกต้อง",
@@ -153,7 +202,21 @@ _RULES = (
     Rule("PLAN_URL_MISSING", "warning", "readiness.plan_url",
          "ระบุว่ามีแผนพัฒนาเมืองอัจฉริยะแต่ไม่ได้แนบลิงก์เอกสารแผน คณะกรรมการอาจตรวจสอบแผนไม่ได้",
          "A Smart City plan is declared but no link to it was given; reviewers may be unable to check it."),
+    Rule("PLAN_URL_INVALID", "return", "readiness.plan_url",
+         "ลิงก์เอกสารแผน \"{value}\" ไม่ใช่ลิงก์เว็บที่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https:// และมีชื่อเว็บไซต์)",
+         "The plan link \"{value}\" is not a valid web address (it must start with http:// or https:// and name "
+         "a web site)."),
     # (h) projects
+    Rule("DIMENSION_UNKNOWN", "return", "dimensions[{index}]",
+         "ไม่รู้จักด้านของเมืองอัจฉริยะ \"{value}\" ต้องเป็นหนึ่งใน 7 ด้าน: {dimensions_th}",
+         "Unknown Smart City dimension \"{value}\": it must be one of the seven: {dimensions_en}."),
+    Rule("PROJECT_DIMENSION_UNKNOWN", "return", "projects[{index}].dimensions[{dimension_index}]",
+         "โครงการที่ {number} \"{name}\" ระบุด้าน \"{value}\" ซึ่งไม่ใช่หนึ่งใน 7 ด้าน: {dimensions_th}",
+         "Project {number} \"{name}\" names the dimension \"{value}\", which is not one of the seven: "
+         "{dimensions_en}."),
+    Rule("PROJECT_DIMENSIONS_MISSING", "warning", "projects[{index}].dimensions",
+         "โครงการที่ {number} \"{name}\" ไม่ได้ระบุด้านของเมืองอัจฉริยะ",
+         "Project {number} \"{name}\" names no Smart City dimension."),
     Rule("PROJECT_DIMENSION_NOT_DECLARED", "warning", "projects[{index}].dimensions",
          "โครงการที่ {number} \"{name}\" อยู่ในด้าน {dimensions_th} ซึ่งไม่ได้เลือกไว้ในด้านที่ดำเนินการ",
          "Project {number} \"{name}\" belongs to {dimensions_en}, which is not among the dimensions declared."),
@@ -163,6 +226,19 @@ _RULES = (
     Rule("PROJECT_EVIDENCE_MISSING", "warning", "projects[{index}].evidence_urls",
          "โครงการที่ {number} \"{name}\" ไม่มีลิงก์หลักฐาน คณะกรรมการอาจให้คะแนนได้น้อยลง",
          "Project {number} \"{name}\" has no evidence link; reviewers may award fewer points."),
+    Rule("EVIDENCE_URL_INVALID", "return", "projects[{index}].evidence_urls[{url_index}]",
+         "ลิงก์หลักฐานของโครงการที่ {number} \"{value}\" ไม่ใช่ลิงก์เว็บที่ถูกต้อง "
+         "(ต้องขึ้นต้นด้วย http:// หรือ https:// และมีชื่อเว็บไซต์)",
+         "Evidence link \"{value}\" of project {number} is not a valid web address (it must start with http:// "
+         "or https:// and name a web site)."),
+    Rule("PROJECT_BUDGET_NEGATIVE", "return", "projects[{index}].budget_thb",
+         "งบประมาณของโครงการที่ {number} \"{name}\" ติดลบ ({value} บาท) โปรดแก้ไข",
+         "Project {number} \"{name}\" has a negative budget ({value} baht); correct it."),
+    Rule("PROJECT_BUDGET_IMPLAUSIBLE", "return", "projects[{index}].budget_thb",
+         "งบประมาณของโครงการที่ {number} \"{name}\" ({value} บาท) เกิน {limit} บาท ซึ่งสูงเกินกว่าโครงการของ อปท. "
+         "จะเป็นไปได้ โปรดตรวจสอบว่ากรอกจำนวนเงินเป็นบาท",
+         "Project {number} \"{name}\" has a budget of {value} baht, above the plausible maximum of {limit} baht "
+         "for an LAO's project; check that the amount is in baht."),
     # the safety net: a check that fails on data nobody foresaw must not stop the verdict
     Rule("RULE_FAILED", "warning", "submission",
          "ระบบตรวจสอบข้อ {check} ไม่สำเร็จ ({error}) เจ้าหน้าที่จะตรวจสอบด้วยตนเอง",
@@ -176,55 +252,6 @@ def _issue(code: str, **details: Any) -> Issue:
 
 
 # --- reading what people typed -------------------------------------------------------------------------
-
-LAO_TYPES: dict[str, str] = {
-    "เทศบาลนคร": "City Municipality",
-    "เทศบาลเมือง": "Town Municipality",
-    "เทศบาลตำบล": "Subdistrict Municipality",
-    "องค์การบริหารส่วนตำบล": "Subdistrict Administrative Organisation",
-    "องค์การบริหารส่วนจังหวัด": "Provincial Administrative Organisation",
-    "เมืองพัทยา": "Pattaya City",
-    "กรุงเทพมหานคร": "Bangkok Metropolitan Administration",
-}
-_TYPE_ABBREVIATIONS = {
-    "ทน": "เทศบาลนคร", "ทม": "เทศบาลเมือง", "ทต": "เทศบาลตำบล",
-    "อบต": "องค์การบริหารส่วนตำบล", "อบจ": "องค์การบริหารส่วนจังหวัด", "กทม": "กรุงเทพมหานคร",
-}
-_TYPE_ALIASES = {
-    **_TYPE_ABBREVIATIONS,
-    "พัทยา": "เมืองพัทยา", "กรุงเทพ": "กรุงเทพมหานคร",
-    **{english.replace(" ", "").lower(): thai_name for thai_name, english in LAO_TYPES.items()},
-    "thesabannakhon": "เทศบาลนคร", "thesabanmueang": "เทศบาลเมือง", "thesabantambon": "เทศบาลตำบล",
-    "sao": "องค์การบริหารส่วนตำบล", "pao": "องค์การบริหารส่วนจังหวัด", "bma": "กรุงเทพมหานคร",
-}
-_TYPE_MARKS = re.compile(r"[\s.ฯ]")
-_NAME_ABBREVIATION = re.compile(r"^(" + "|".join(_TYPE_ABBREVIATIONS) + r")\s*\.")
-
-
-def canonical_lao_type(text: str | None) -> str | None:
-    """`ทม.`, `เทศบาล เมือง`, `Town Municipality`, `เทศบาลเมืองชัยภูมิ` → `เทศบาลเมือง`; None when not a type."""
-    if not isinstance(text, str):
-        return None
-    key = _TYPE_MARKS.sub("", thai.clean_text(text)).lower()
-    if key in _TYPE_ALIASES:
-        return _TYPE_ALIASES[key]
-    # Longest first: no type name is a prefix of another today, but that should not be luck.
-    return next((name for name in sorted(LAO_TYPES, key=len, reverse=True) if key.startswith(name)), None)
-
-
-def _type_in_name(name: str) -> str | None:
-    """The type an LAO's name starts with: `เทศบาลเมืองชัยภูมิ`, `ทม.ชัยภูมิ`, `อบต. นาฝาย`."""
-    text = thai.clean_text(name)
-    abbreviation = _NAME_ABBREVIATION.match(text)
-    if abbreviation:
-        return _TYPE_ABBREVIATIONS[abbreviation[1]]
-    compact = text.replace(" ", "")
-    return next((t for t in sorted(LAO_TYPES, key=len, reverse=True) if compact.startswith(t)), None)
-
-
-def _type_en(type_th: str) -> str:
-    return LAO_TYPES.get(type_th, type_th)
-
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -297,6 +324,7 @@ class _Case:
     province: Province | None
     district: District | None
     lao_type: str | None  # canonical Thai type, when the answer names one
+    registry: RegistryMatch | None = None  # None when no registry was consulted
 
     @property
     def judged_at(self) -> datetime:
@@ -330,9 +358,23 @@ def _read(submission: Submission, campaign: Campaign, received_at: datetime) -> 
 Check = Callable[[_Case], Iterator[Issue]]
 
 
+def _match(case: _Case, lookup: RegistryLookup) -> RegistryMatch:
+    lao = case.submission.lao
+    return match_lao(name=_text(getattr(lao, "name", None)), lao_type=case.lao_type, code=getattr(lao, "code", None),
+                     province_code=case.province.code if case.province else None,
+                     district_code=case.district.code if case.district else None, lookup=lookup)
+
+
+def _identified(match: RegistryMatch | None) -> bool:
+    """Matched, and not by a code whose registry name is another LAO's."""
+    if match is None or match.status != "matched" or match.lao is None:
+        return False
+    return not (match.method == "code" and (match.name_similarity or 0.0) < CODE_NAME_THRESHOLD)
+
+
 def _eligible(campaign: Campaign) -> tuple[list[str], str, str]:
     types = [canonical_lao_type(t) or t for t in campaign.eligible_lao_types]
-    return types, " / ".join(types), ", ".join(f"{t} ({_type_en(t)})" for t in types)
+    return types, " / ".join(types), ", ".join(f"{t} ({type_en(t)})" for t in types)
 
 
 # --- (a) eligibility -------------------------------------------------------------------------------------
@@ -345,16 +387,16 @@ def check_lao_type(case: _Case) -> Iterator[Issue]:
         yield _issue("LAO_TYPE_MISSING", eligible_th=eligible_th, eligible_en=eligible_en)
     elif case.lao_type not in eligible:
         yield _issue("LAO_TYPE_NOT_ELIGIBLE", value=given,
-                     value_en=_type_en(case.lao_type) if case.lao_type else "not a known LAO type",
+                     value_en=type_en(case.lao_type) if case.lao_type else "not a known LAO type",
                      eligible_th=eligible_th, eligible_en=eligible_en)
 
 
 def check_name_matches_type(case: _Case) -> Iterator[Issue]:
     name = _text(case.submission.lao.name)
-    named = _type_in_name(name)
+    named = type_in_name(name)
     if named and case.lao_type and named != case.lao_type:
-        yield _issue("LAO_NAME_TYPE_MISMATCH", name=name, name_type_th=named, name_type_en=_type_en(named),
-                     type_th=case.lao_type, type_en=_type_en(case.lao_type))
+        yield _issue("LAO_NAME_TYPE_MISMATCH", name=name, name_type_th=named, name_type_en=type_en(named),
+                     type_th=case.lao_type, type_en=type_en(case.lao_type))
 
 
 # --- (b) deadline ----------------------------------------------------------------------------------------
@@ -452,9 +494,95 @@ def check_lao_code(case: _Case) -> Iterator[Issue]:
     if province is not None and code[1:3] != province.code:
         yield _issue("LAO_CODE_PROVINCE_MISMATCH", value=code, code_province=code[1:3],
                      province_th=province.name_th, province_en=province.name_en, province_code=province.code)
-    elif district is not None and code[3:5] != district.code[2:4]:
+    elif district is not None and code[3:5] != district.code[2:4] and not _matched_by_code(case):
+        # Digits 4–5 are the district at registration; a registry that knows the code knows better.
         yield _issue("LAO_CODE_DISTRICT_MISMATCH", value=code, code_district=code[3:5],
                      district_th=district.name_th, district_en=district.name_en, district_code=district.code)
+
+
+def _matched_by_code(case: _Case) -> bool:
+    return case.registry is not None and case.registry.status == "matched" and case.registry.method == "code"
+
+
+# --- (e2) DLA's LAO registry -----------------------------------------------------------------------------
+
+
+def _district_en(code: str | None) -> str:
+    found = geo.find_districts(code) if code else []
+    return found[0].name_en if found else (code or "?")
+
+
+def _listed(candidates: tuple[Candidate, ...]) -> tuple[str, str]:
+    th = ", ".join(f"{c.lao.name} (รหัส {c.lao.code}, อ.{c.lao.district_name or '?'})" for c in candidates)
+    en = ", ".join(f"{c.lao.name} (code {c.lao.code}, {_district_en(c.lao.district_code)} district)"
+                   for c in candidates)
+    return th, en
+
+
+def _closest(candidates: tuple[Candidate, ...]) -> dict[str, str]:
+    if not candidates:
+        return {"closest_th": "", "closest_en": ""}
+    th, en = _listed(candidates)
+    return {"closest_th": f" อปท. ที่ชื่อใกล้เคียงที่สุด: {th}", "closest_en": f"; the closest names are: {en}"}
+
+
+def check_registry(case: _Case) -> Iterator[Issue]:
+    match = case.registry
+    if match is None:
+        return
+    name = _text(case.submission.lao.name)
+    province = case.province
+    if match.status == "no_registry":
+        yield _issue("LAO_NOT_VERIFIED", name=name, reason_th="ระบบยังไม่ได้นำเข้าทะเบียน อปท.",
+                     reason_en="no registry has been imported")
+    elif province is None:
+        return  # PROVINCE_MISSING / PROVINCE_UNKNOWN already say what to fix; the registry is per province
+    elif match.status == "not_covered":
+        yield _issue("LAO_NOT_VERIFIED", name=name, reason_th=f"ทะเบียนที่นำเข้าไม่มี อปท. ในจังหวัด{province.name_th}",
+                     reason_en=f"the registry imported has no LAOs in {province.name_en} province")
+    elif match.status == "code_not_found":
+        yield _issue("LAO_CODE_NOT_IN_REGISTRY", value=thai.to_arabic_digits(str(case.submission.lao.code)),
+                     **_closest(match.candidates))
+    elif match.status == "not_found":
+        district = case.district
+        area_th = (f"อำเภอ{district.name_th} จังหวัด{province.name_th}" if district
+                   else f"จังหวัด{province.name_th}")
+        area_en = (f"{district.name_en} district, {province.name_en} province" if district
+                   else f"{province.name_en} province")
+        yield _issue("LAO_NOT_IN_REGISTRY", name=name, area_th=area_th, area_en=area_en, **_closest(match.candidates))
+    elif match.status == "ambiguous":
+        listed_th, listed_en = _listed(match.candidates)
+        yield _issue("LAO_MATCH_AMBIGUOUS", name=name, candidates_th=listed_th, candidates_en=listed_en)
+    elif match.lao is not None:
+        yield from _check_matched(case, match, name)
+
+
+def _check_matched(case: _Case, match: RegistryMatch, name: str) -> Iterator[Issue]:
+    lao = match.lao
+    assert lao is not None
+    about = {"registry_name": lao.name, "code": lao.code, "name": name}
+    if not _identified(match):
+        yield _issue("LAO_CODE_NAME_MISMATCH", **about)
+        return
+    if match.method == "name" and match.confidence < 1.0:
+        yield _issue("LAO_NAME_MATCHED_APPROXIMATELY", **about, confidence=round(match.confidence * 100))
+    district = case.district
+    if (district is not None and lao.district_code is not None and lao.district_code != district.code
+            and case.province is not None and lao.province_code == case.province.code):
+        yield _issue("LAO_REGISTRY_LOCATION_MISMATCH", **about,
+                     registry_district_th=lao.district_name or lao.district_code,
+                     registry_district_en=_district_en(lao.district_code),
+                     district_th=district.name_th, district_en=district.name_en)
+    declared = case.lao_type
+    if lao.type and declared and lao.type != declared:
+        eligible, eligible_th, eligible_en = _eligible(case.campaign)
+        typed = {"registry_type_th": lao.type, "registry_type_en": type_en(lao.type),
+                 "type_th": declared, "type_en": type_en(declared)}
+        if declared in eligible and lao.type not in eligible:
+            yield _issue("LAO_REGISTRY_TYPE_NOT_ELIGIBLE", **about, **typed, eligible_th=eligible_th,
+                         eligible_en=eligible_en)
+        else:
+            yield _issue("LAO_REGISTRY_TYPE_MISMATCH", **about, **typed)
 
 
 # --- (f) contact formats ---------------------------------------------------------------------------------
@@ -474,13 +602,77 @@ def check_contact_formats(case: _Case) -> Iterator[Issue]:
 # --- (g) readiness ---------------------------------------------------------------------------------------
 
 
+_HOST_LABEL = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")
+
+
+def is_web_url(text: str) -> bool:
+    """An http(s) address naming a host with a dot in it: what a reviewer can open."""
+    if not text or any(character.isspace() for character in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    labels = host.split(".")
+    return (parts.scheme in ("http", "https") and len(labels) >= 2 and all(_HOST_LABEL.match(x) for x in labels)
+            and labels[-1].isalpha() and len(labels[-1]) >= 2)
+
+
 def check_plan_link(case: _Case) -> Iterator[Issue]:
     readiness = case.submission.readiness
-    if readiness is not None and readiness.has_plan is True and not readiness.plan_url:
+    if readiness is None:
+        return
+    if readiness.has_plan is True and not readiness.plan_url:
         yield _issue("PLAN_URL_MISSING")
+    elif readiness.plan_url and not is_web_url(_text(readiness.plan_url)):
+        yield _issue("PLAN_URL_INVALID", value=readiness.plan_url)
 
 
 # --- (h) projects ----------------------------------------------------------------------------------------
+
+
+_SEVEN_TH = ", ".join(th for th, _ in thai.DIMENSIONS.values())
+_SEVEN_EN = ", ".join(en for _, en in thai.DIMENSIONS.values())
+
+
+def check_dimensions(case: _Case) -> Iterator[Issue]:
+    for index, dimension in enumerate(case.submission.dimensions or ()):
+        if dimension not in thai.DIMENSIONS:
+            yield _issue("DIMENSION_UNKNOWN", index=index, value=dimension, dimensions_th=_SEVEN_TH,
+                         dimensions_en=_SEVEN_EN)
+
+
+def _baht(amount: Decimal) -> str:
+    return f"{amount:,.2f}" if amount != amount.to_integral_value() else f"{amount:,.0f}"
+
+
+def _budget(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def check_project_details(case: _Case, project: Any, about: dict[str, Any]) -> Iterator[Issue]:
+    dimensions = list(project.dimensions or ())
+    if not dimensions:
+        yield _issue("PROJECT_DIMENSIONS_MISSING", **about)
+    for dimension_index, dimension in enumerate(dimensions):
+        if dimension not in thai.DIMENSIONS:
+            yield _issue("PROJECT_DIMENSION_UNKNOWN", **about, dimension_index=dimension_index, value=dimension,
+                         dimensions_th=_SEVEN_TH, dimensions_en=_SEVEN_EN)
+    budget = _budget(project.budget_thb)
+    if budget is not None and budget < 0:
+        yield _issue("PROJECT_BUDGET_NEGATIVE", **about, value=_baht(budget))
+    elif budget is not None and budget > case.campaign.max_project_budget_thb:
+        yield _issue("PROJECT_BUDGET_IMPLAUSIBLE", **about, value=_baht(budget),
+                     limit=_baht(Decimal(case.campaign.max_project_budget_thb)))
+    for url_index, url in enumerate(project.evidence_urls or ()):
+        if not is_web_url(_text(url)):
+            yield _issue("EVIDENCE_URL_INVALID", **about, url_index=url_index, value=url)
 
 
 def check_projects(case: _Case) -> Iterator[Issue]:
@@ -489,7 +681,7 @@ def check_projects(case: _Case) -> Iterator[Issue]:
     for index, project in enumerate(case.submission.projects or ()):
         name = _text(project.name)
         about = {"index": index, "number": index + 1, "name": name}
-        undeclared = [d for d in dict.fromkeys(project.dimensions or ()) if d not in declared]
+        undeclared = [d for d in dict.fromkeys(project.dimensions or ()) if d not in declared and d in thai.DIMENSIONS]
         if undeclared:
             yield _issue("PROJECT_DIMENSION_NOT_DECLARED", **about,
                          dimensions_th=", ".join(thai.DIMENSIONS.get(d, (d, d))[0] for d in undeclared),
@@ -501,6 +693,7 @@ def check_projects(case: _Case) -> Iterator[Issue]:
             first_by_name[key] = index
         if not project.evidence_urls:
             yield _issue("PROJECT_EVIDENCE_MISSING", **about)
+        yield from check_project_details(case, project, about)
 
 
 CHECKS: tuple[Check, ...] = (
@@ -512,8 +705,10 @@ CHECKS: tuple[Check, ...] = (
     check_province,
     check_district,
     check_lao_code,
+    check_registry,
     check_contact_formats,
     check_plan_link,
+    check_dimensions,
     check_projects,
 )
 
@@ -569,18 +764,44 @@ def _summary(submission: Submission, case: _Case) -> LaoSummary:
         summary = geo.lao_summary(submission.lao)
     except Exception:  # odd data: the verdict still names what it can
         summary = LaoSummary(name=_text(getattr(getattr(submission, "lao", None), "name", None)) or "?")
-    return summary.model_copy(update={"type": case.lao_type}) if case.lao_type else summary
+    if case.lao_type:
+        summary = summary.model_copy(update={"type": case.lao_type})
+    match = case.registry
+    if match is None:
+        return summary
+    if not _identified(match) or match.lao is None:
+        return summary.model_copy(update={"registry_verified": False})
+    # The registry is DLA's own record: its code, name, place and size class are the ones reported.
+    lao = match.lao
+    return summary.model_copy(update={
+        "name": lao.name, "code": lao.code, "type": lao.type or summary.type,
+        "province_code": lao.province_code, "province_name": lao.province_name or summary.province_name,
+        "district_code": lao.district_code or summary.district_code,
+        "district_name": lao.district_name or summary.district_name,
+        "size_class": lao.size_class, "registry_verified": True,
+    })
 
 
-def validate(submission: Submission, campaign: Campaign, received_at: datetime) -> Verdict:
+def validate(submission: Submission, campaign: Campaign, received_at: datetime,
+             registry: RegistryLookup | None = None) -> Verdict:
     """Runs every check and adds their findings up: any reject → rejected, else any return → returned,
     else validated (warnings go along).
+
+    `registry` is what DLA's LAO registry holds for this submission (the handler fetches it); with it the
+    LAO is matched by code or name and the summary carries the registry's code and size class. Without it
+    (None) the registry is not consulted at all; `RegistryLookup.empty()` means no registry was imported,
+    which is a warning (LAO_NOT_VERIFIED), never a reason to stop.
 
     Never raises on odd submission data: a check that fails anyway becomes a RULE_FAILED finding and the
     other checks still run. `received_at` is the service's own clock (naive means UTC).
     """
     case = _read(submission, campaign, received_at)
     issues: list[Issue] = []
+    if registry is not None:
+        try:
+            case = replace(case, registry=_match(case, registry))
+        except Exception as error:
+            issues.append(_issue("RULE_FAILED", check="match_lao", error=type(error).__name__))
     for check in CHECKS:
         try:
             issues.extend(check(case))

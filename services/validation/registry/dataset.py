@@ -1,0 +1,254 @@
+"""Reading DLA's open-data LAO list (dataset `dlads_05_01`): one row per LAO × sub-district, collapsed to
+one LAO per 7-digit code with its province and district codes, type and (when a column gives it) size
+class. Also reads the simple size-class file (code → ขนาดใหญ่ / กลาง / เล็ก). Pure: rows in, LAOs out.
+
+Rows stream through; only the collapse dictionary (one small entry per LAO) stays in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from services.validation.lao_types import canonical_lao_type, parse_size_class
+from services.validation.matching import RegistryLao, lookup_code
+from shared import geo, thai
+
+# Canonical column → the header spellings seen in DLA's files (compared without spaces and dots).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "province": ("จังหวัด",),
+    "district": ("อำเภอ", "อำเภอ/เขต"),
+    "subdistrict": ("ตำบล", "ตำบล/แขวง"),
+    "code": ("รหัส อปท.", "รหัสองค์กรปกครองส่วนท้องถิ่น", "lao_code", "code"),
+    "type": ("ประเภท อปท.", "ประเภทองค์กรปกครองส่วนท้องถิ่น", "lao_type", "type"),
+    "name": ("อปท.", "ชื่อ อปท.", "ชื่อองค์กรปกครองส่วนท้องถิ่น", "lao_name", "name"),
+    "office_number": ("ที่ตั้งสำนักงานเลขที่",),
+    "moo": ("หมู่ที่",),
+    "postcode": ("รหัสไปรษณีย์",),
+    "area_sq_km": ("ขนาดพื้นที่",),
+    "lat": ("LAT", "latitude"),
+    "lon": ("LONG", "LON", "longitude"),
+    # DLA's own header misspells เว็บไซต์; both spellings are read.
+    "website": ("เว็ปไซต์ของอปท.", "เว็บไซต์ของอปท.", "เว็บไซต์", "website"),
+    # Not in dlads_05_01 today: an optional extra column with DLA's size class.
+    "size_class": ("ขนาด อปท.", "ขนาดองค์กรปกครองส่วนท้องถิ่น", "size_class"),
+}
+REQUIRED = ("province", "district", "code", "type", "name")
+SIZE_FILE_REQUIRED = ("code", "size_class")
+MAX_REPORTED_PROBLEMS = 50
+
+
+class FileRefused(ValueError):
+    """The file cannot be imported at all (not the expected columns); said in Thai and English."""
+
+    def __init__(self, message_th: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_th = message_th
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    message_th: str
+    message_en: str
+
+
+@dataclass
+class LaoDraft:
+    """An LAO being collapsed from its rows: the first row's values, every sub-district."""
+
+    code: str
+    name: str
+    type: str | None
+    type_written: str
+    province_code: str
+    province_name: str
+    district_code: str | None
+    district_name: str | None
+    size_class: str | None
+    details: dict[str, str]
+    subdistricts: list[str] = field(default_factory=list)
+
+    def entry(self) -> RegistryLao:
+        return RegistryLao(code=self.code, name=self.name, type=self.type, province_code=self.province_code,
+                           district_code=self.district_code, province_name=self.province_name,
+                           district_name=self.district_name, size_class=self.size_class,
+                           subdistricts=tuple(self.subdistricts))
+
+
+@dataclass
+class DatasetReading:
+    """What one pass over the file found."""
+
+    laos: dict[str, LaoDraft] = field(default_factory=dict)
+    rows: int = 0
+    skipped: int = 0
+    has_size_column: bool = False
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def problem(self, line: int, message_th: str, message_en: str) -> None:
+        if len(self.problems) < MAX_REPORTED_PROBLEMS:
+            self.problems.append(RowProblem(line, message_th, message_en))
+
+    @property
+    def provinces(self) -> set[str]:
+        return {draft.province_code for draft in self.laos.values()}
+
+
+def _squash(header: str) -> str:
+    return re.sub(r"[\s.]", "", thai.clean_text(header)).casefold()
+
+
+def _header_map(header: list[str], required: tuple[str, ...], what_th: str, what_en: str) -> dict[str, int]:
+    wanted = {_squash(spelling): column for column, spellings in COLUMNS.items() for spelling in spellings}
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        column = wanted.get(_squash(name))
+        if column is not None and column not in found:
+            found[column] = index
+    missing = [column for column in required if column not in found]
+    if missing:
+        names = ", ".join(COLUMNS[column][0] for column in missing)
+        raise FileRefused(
+            f"ไฟล์นี้ไม่ใช่{what_th}: ไม่พบคอลัมน์ {names} (หัวตารางที่พบ: {', '.join(header) or 'ไม่มี'})",
+            f"This is not {what_en}: column(s) {names} not found (header read: {', '.join(header) or 'none'}).",
+        )
+    return found
+
+
+def _cell(row: list[str], columns: dict[str, int], column: str) -> str:
+    index = columns.get(column)
+    if index is None or index >= len(row):
+        return ""
+    return thai.clean_text(row[index])
+
+
+def _place(province_text: str, district_text: str, code: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """Province and district (codes and Thai names) from the row's names; the code's digits 2–5 only when a
+    name does not resolve (they are the place at registration and may be out of date)."""
+    province = geo.resolve_province(province_text) or geo.resolve_province(code[1:3])
+    if province is None:
+        return None, None, None, None
+    district = geo.resolve_district(district_text, province.code) if district_text else None
+    if district is None:
+        district = geo.resolve_district(province.code + code[3:5], province.code)
+    return (province.code, province.name_th, district.code if district else None,
+            district.name_th if district else None)
+
+
+def read_dataset(lines: Iterable[str]) -> DatasetReading:
+    """Collapse DLA's LAO × sub-district rows into LAOs. Rows that cannot be an LAO are skipped and reported
+    (line number and reason, in Thai and English); a file without the expected columns is refused."""
+    reader = csv.reader(lines)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileRefused("ไฟล์ว่างเปล่า", "The file is empty.") from None
+    columns = _header_map(header, REQUIRED, "ไฟล์รายชื่อ อปท. ของกรมส่งเสริมการปกครองท้องถิ่น (dlads_05_01)",
+                          "DLA's LAO list (dlads_05_01)")
+    reading = DatasetReading(has_size_column="size_class" in columns)
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        reading.rows += 1
+        _add_row(reading, row, columns, line)
+    return reading
+
+
+def _add_row(reading: DatasetReading, row: list[str], columns: dict[str, int], line: int) -> None:
+    written_code = _cell(row, columns, "code")
+    code = lookup_code(written_code)
+    if code is None:
+        reading.skipped += 1
+        reading.problem(line, f"แถวที่ {line}: รหัส อปท. \"{written_code}\" ไม่ใช่ตัวเลข 7 หลัก จึงข้ามแถวนี้",
+                        f"Line {line}: LAO code \"{written_code}\" is not 7 digits; row skipped.")
+        return
+    subdistrict = _cell(row, columns, "subdistrict")
+    draft = reading.laos.get(code)
+    if draft is not None:
+        if subdistrict and subdistrict not in draft.subdistricts:
+            draft.subdistricts.append(subdistrict)
+        name = _cell(row, columns, "name")
+        if name and name != draft.name:
+            reading.problem(line, f"แถวที่ {line}: รหัส {code} มีชื่อ \"{name}\" ต่างจากแถวก่อน (\"{draft.name}\") "
+                                  "ใช้ชื่อแรก", f"Line {line}: code {code} is named \"{name}\", unlike an earlier "
+                                  f"row (\"{draft.name}\"); the first name is kept.")
+        return
+    name, type_written = _cell(row, columns, "name"), _cell(row, columns, "type")
+    if not name:
+        reading.skipped += 1
+        reading.problem(line, f"แถวที่ {line}: ไม่มีชื่อ อปท. จึงข้ามแถวนี้", f"Line {line}: no LAO name; row skipped.")
+        return
+    province_code, province_name, district_code, district_name = _place(
+        _cell(row, columns, "province"), _cell(row, columns, "district"), code)
+    if province_code is None or province_name is None:
+        reading.skipped += 1
+        province = _cell(row, columns, "province")
+        reading.problem(line, f"แถวที่ {line}: ไม่พบจังหวัด \"{province}\" จึงข้ามแถวนี้",
+                        f"Line {line}: province \"{province}\" is not known; row skipped.")
+        return
+    if district_code is None:
+        district = _cell(row, columns, "district")
+        reading.problem(line, f"แถวที่ {line}: ไม่พบอำเภอ \"{district}\" ในจังหวัด{province_name} นำเข้าโดยไม่มีรหัสอำเภอ",
+                        f"Line {line}: district \"{district}\" is not known in province {province_code}; "
+                        "imported without a district code.")
+    lao_type = canonical_lao_type(type_written) or canonical_lao_type(name)
+    size_written = _cell(row, columns, "size_class")
+    size_class = parse_size_class(size_written)
+    if size_written and size_class is None:
+        reading.problem(line, f"แถวที่ {line}: ไม่รู้จักขนาด อปท. \"{size_written}\"",
+                        f"Line {line}: size class \"{size_written}\" is not known (ขนาดใหญ่ / กลาง / เล็ก).")
+    details = {column: _cell(row, columns, column)
+               for column in ("office_number", "moo", "postcode", "area_sq_km", "lat", "lon", "website")}
+    reading.laos[code] = LaoDraft(
+        code=code, name=name, type=lao_type, type_written=type_written, province_code=province_code,
+        province_name=province_name, district_code=district_code, district_name=district_name,
+        size_class=size_class, details={k: v for k, v in details.items() if v},
+        subdistricts=[subdistrict] if subdistrict else [],
+    )
+
+
+@dataclass
+class SizeClassReading:
+    classes: dict[str, str] = field(default_factory=dict)  # code → large / medium / small
+    rows: int = 0
+    skipped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def read_size_classes(lines: Iterable[str]) -> SizeClassReading:
+    """The size-class file: one row per LAO, `รหัส อปท.` and `ขนาด อปท.` (ขนาดใหญ่ / ขนาดกลาง / ขนาดเล็ก)."""
+    reader = csv.reader(lines)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileRefused("ไฟล์ว่างเปล่า", "The file is empty.") from None
+    columns = _header_map(header, SIZE_FILE_REQUIRED, "ไฟล์ขนาด อปท. (รหัส อปท., ขนาด อปท.)",
+                          "an LAO size-class file (รหัส อปท., ขนาด อปท.)")
+    reading = SizeClassReading()
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        reading.rows += 1
+        line = reader.line_num
+        written_code, written_class = _cell(row, columns, "code"), _cell(row, columns, "size_class")
+        code, size_class = lookup_code(written_code), parse_size_class(written_class)
+        if code is None or size_class is None:
+            reading.skipped += 1
+            if len(reading.problems) < MAX_REPORTED_PROBLEMS:
+                reading.problems.append(RowProblem(
+                    line, f"แถวที่ {line}: รหัส \"{written_code}\" หรือขนาด \"{written_class}\" ไม่ถูกต้อง จึงข้ามแถวนี้",
+                    f"Line {line}: code \"{written_code}\" or size class \"{written_class}\" is not valid; "
+                    "row skipped."))
+            continue
+        reading.classes[code] = size_class
+    return reading
+
+
+def lines_of(text: str) -> Iterator[str]:
+    """A whole text as the lines `csv` reads (for tests and small inputs)."""
+    return iter(text.splitlines(keepends=True))
