@@ -25,6 +25,7 @@ SUBMISSION_REJECTED = "submission.rejected"
 SUBMISSION_SCORED = "submission.scored"
 NOTIFICATION_SENT = "notification.sent"
 NOTIFICATION_FAILED = "notification.failed"
+REGISTRY_UPDATED = "registry.updated"
 
 
 def utcnow() -> datetime:
@@ -200,10 +201,38 @@ class NotificationFailed(NotificationOutcome):
     EVENT_TYPE: ClassVar[str] = NOTIFICATION_FAILED
 
 
+class RegistryLao(BaseModel):
+    """One LAO of DLA's registry as validation imported it (codes are DOPA's; the type is stored, never
+    derived from the LAO code)."""
+
+    model_config = ConfigDict(extra="ignore")
+    code: str = Field(description="DLA's 7-digit LAO code (รหัส อปท.)")
+    name: str
+    type: str | None = Field(default=None, description="Thai LAO type, e.g. เทศบาลตำบล")
+    province_code: str
+    district_code: str | None = None
+    district_name: str | None = None
+    size_class: str | None = Field(default=None, description="large / medium / small, when DLA's class is known")
+
+
+class RegistryUpdated(EventData):
+    """After a registry import, one event per province it touched: every LAO of that province now in the
+    registry. Consumers replace their copy of the province with `laos` (the list is complete)."""
+
+    EVENT_TYPE: ClassVar[str] = REGISTRY_UPDATED
+    import_id: str
+    imported_at: datetime
+    province_code: str
+    province_name: str | None = None
+    laos: list[RegistryLao] = Field(description="Every LAO of the province in the registry, by code")
+    removed_codes: list[str] = Field(default_factory=list,
+                                     description="Codes of the province that this import no longer lists")
+
+
 EVENT_MODELS: dict[str, type[EventData]] = {
     model.EVENT_TYPE: model
     for model in (SubmissionReceived, SubmissionValidated, SubmissionReturned, SubmissionRejected,
-                  SubmissionScored, NotificationSent, NotificationFailed)
+                  SubmissionScored, NotificationSent, NotificationFailed, RegistryUpdated)
 }
 
 

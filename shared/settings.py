@@ -36,6 +36,10 @@ class Settings(BaseSettings):
 
     campaigns_dir: str | None = None
 
+    # Validation's admin API (LAO registry imports): a bearer token; the API refuses every import without it.
+    registry_admin_token: SecretStr | None = None
+    registry_max_upload_bytes: int = Field(default=50_000_000, ge=1_000)
+
     # Notification's e-mail channel.
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=1025, ge=1, le=65535)
@@ -57,6 +61,13 @@ class Settings(BaseSettings):
     def _delays_positive(cls, value: tuple[int, ...]) -> tuple[int, ...]:
         if any(delay <= 0 for delay in value):
             raise ValueError("every retry delay must be a positive number of milliseconds")
+        return value
+
+    @field_validator("registry_admin_token")
+    @classmethod
+    def _token_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("REGISTRY_ADMIN_TOKEN must be at least 16 characters (e.g. `openssl rand -hex 24`)")
         return value
 
     @property

@@ -16,8 +16,11 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         events.SUBMISSION_RETURNED,
         events.SUBMISSION_REJECTED,
         events.SUBMISSION_SCORED,
+        # Who has not submitted yet: notification keeps its own copy of the registry (acked until then).
+        "registry.*",
     ),
-    "reporting": ("submission.*", "notification.*"),
+    # Expected municipalities per district come from the registry.
+    "reporting": ("submission.*", "notification.*", "registry.*"),
 }
 
 
