@@ -52,6 +52,19 @@ def main() -> int:
         print(f"starting SecantusDB (local MongoDB wire server) on 127.0.0.1:{port}, data in {data}")
         mongo = start_secantus(str(data), port=port, log_path=ROOT / ".data" / "secantusd.log")
         env["MONGODB_URL"] = mongo.url
+    mail_sink: subprocess.Popen[bytes] | None = None
+    if "SMTP_HOST" not in env:
+        # No mail server configured: keep every e-mail the system sends in a local Maildir to read.
+        maildir = ROOT / ".data" / "mail"
+        maildir.parent.mkdir(parents=True, exist_ok=True)
+        port = int(env.get("SMTP_PORT", "1025"))
+        mail_sink = subprocess.Popen(
+            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c",
+             "aiosmtpd.handlers.Mailbox", str(maildir)], cwd=ROOT, start_new_session=True,
+        )
+        wait_for_port("127.0.0.1", port, timeout=30)
+        env.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)})
+        print(f"e-mails are kept in {maildir} (a local SMTP server on 127.0.0.1:{port})")
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False
 
@@ -96,6 +109,7 @@ def main() -> int:
             print("  reporting API   http://127.0.0.1:8005/docs   (GET /v1/campaigns/fy2568/national)")
             print(f"  RabbitMQ        {env['AMQP_URL']}")
             print(f"  MongoDB         {env['MONGODB_URL']}")
+            print(f"  SMTP            {env['SMTP_HOST']}:{env['SMTP_PORT']}")
             print("Press Ctrl-C to stop.\n")
         while not stopping:
             for name, child in processes.items():
@@ -119,6 +133,9 @@ def main() -> int:
                 child.kill()
         if mongo is not None:
             mongo.stop()
+        if mail_sink is not None:
+            mail_sink.terminate()
+            mail_sink.wait(timeout=10)
         print("stopped")
     return exit_code
 

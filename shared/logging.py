@@ -29,7 +29,9 @@ def configure_logging(service: str, *, json_logs: bool, level: str = "INFO") -> 
         _drop_personal_data,
     ]
     renderer: Any = (
-        structlog.processors.JSONRenderer(ensure_ascii=False) if json_logs else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if json_logs
+        else structlog.dev.ConsoleRenderer(colors=sys.stdout.isatty())
     )
     structlog.configure(
         processors=[*shared_processors, structlog.processors.format_exc_info, renderer]
