@@ -1,7 +1,9 @@
-"""Validation's HTTP API: the rule catalogue and the history of outcomes of one submission."""
+"""Validation's HTTP API: the rule catalogue and the history of outcomes of one submission (every revision,
+newest first: a returned revision stays readable after its correction is validated)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,6 +28,9 @@ class OutcomeEntry(BaseModel):
     outcome: str
     late: bool
     issues: list[dict[str, Any]]
+    judged_at: datetime | None = None
+    validated_at: datetime | None = None
+    lao: dict[str, Any] | None = None
 
 
 @router.get("/rules", response_model=list[RuleEntry], summary="The rule catalogue (Thai and English)")
@@ -42,5 +47,6 @@ async def outcomes(request: Request, submission_id: str) -> Any:
     if not documents:
         return error_response(404, "not_found", f"ไม่พบผลการตรวจสอบของ {submission_id}",
                               f"No validation outcome for {submission_id}")
-    return [OutcomeEntry(revision=d["revision"], outcome=d["outcome"], late=d["late"], issues=d["issues"])
+    return [OutcomeEntry(revision=d["revision"], outcome=d["outcome"], late=d["late"], issues=d["issues"],
+                         judged_at=d.get("judged_at"), validated_at=d.get("validated_at"), lao=d.get("lao"))
             for d in documents]

@@ -1,4 +1,5 @@
-"""Validation's message handler: judge one revision once, store the verdict with its event (outbox)."""
+"""Validation's message handler: judge one revision once (against its campaign and, when imported, DLA's LAO
+registry), store the verdict with its event (outbox)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from services.validation.matching import lookup_code
+from services.validation.registry.repository import RegistryRepository
 from services.validation.rules import validate
+from shared import geo
 from shared.bus import PermanentFailure
 from shared.campaign import CampaignBook, UnknownCampaign
 from shared.events import (
@@ -29,10 +33,11 @@ PRODUCER = "validation"
 
 class ValidationHandlers:
     def __init__(self, results: AsyncCollection[dict[str, Any]], campaigns: CampaignBook,
-                 relay: OutboxRelay) -> None:
+                 relay: OutboxRelay, registry: RegistryRepository) -> None:
         self.results = results
         self.campaigns = campaigns
         self.relay = relay
+        self.registry = registry
 
     async def create_indexes(self) -> None:
         await self.results.create_index([("submission_id", 1), ("revision", -1)], name="submission_revision")
@@ -49,7 +54,10 @@ class ValidationHandlers:
             campaign = self.campaigns.get(received.campaign)
         except UnknownCampaign:
             raise PermanentFailure(f"unknown campaign {received.campaign!r}") from None
-        verdict = validate(received.submission, campaign, received.received_at)
+        lao = received.submission.lao
+        province = geo.resolve_province(lao.province)
+        lookup = await self.registry.lookup(lookup_code(lao.code), province.code if province else None)
+        verdict = validate(received.submission, campaign, received.received_at, registry=lookup)
         contact = ContactSummary(name=received.submission.contact.name, email=received.submission.contact.email)
         common: dict[str, Any] = {"submission_id": received.submission_id, "revision": received.revision,
                                   "campaign": received.campaign, "lao": verdict.lao, "contact": contact}

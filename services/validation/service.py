@@ -1,9 +1,12 @@
-"""Validation's composition root: consumes submission.received, publishes the verdict."""
+"""Validation's composition root: consumes submission.received, publishes the verdict; owns DLA's LAO registry
+(imports publish registry.updated)."""
 
 from __future__ import annotations
 
 from services.validation.api import router
 from services.validation.handlers import ValidationHandlers
+from services.validation.registry.api import router as registry_router
+from services.validation.registry.repository import RegistryRepository
 from shared import events
 from shared.errors import install_error_handlers
 from shared.runtime import Component, Context, ServiceSpec
@@ -12,12 +15,16 @@ from shared.runtime import Component, Context, ServiceSpec
 async def setup(context: Context) -> Component:
     assert context.relay is not None
     results = context.store.collection("results")
-    handlers = ValidationHandlers(results, context.campaigns, context.relay)
+    registry = RegistryRepository(context.store.collection("registry_laos"),
+                                  context.store.collection("registry_imports"))
+    await registry.create_indexes()
+    handlers = ValidationHandlers(results, context.campaigns, context.relay, registry)
     await handlers.create_indexes()
     return Component(
         handlers={events.SUBMISSION_RECEIVED: handlers.on_received},
-        outbox_collections=[results],
-        state={"results": results},
+        # Registry imports (CLI or API) leave their registry.updated events in their import record.
+        outbox_collections=[results, registry.imports],
+        state={"results": results, "registry": registry},
     )
 
 
@@ -27,6 +34,6 @@ SPEC = ServiceSpec(
     title="Smart City selection — validation",
     description="ตรวจสอบคุณสมบัติ กำหนดเวลา และความครบถ้วนของข้อมูล / Eligibility, deadline and completeness checks.",
     setup=setup,
-    routers=[router],
+    routers=[router, registry_router],
     configure_app=install_error_handlers,
 )

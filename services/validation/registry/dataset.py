@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from geothai.types import District, Province
+
 from services.validation.lao_types import canonical_lao_type, parse_size_class
 from services.validation.matching import RegistryLao, lookup_code
 from shared import geo, thai
@@ -126,17 +128,16 @@ def _cell(row: list[str], columns: dict[str, int], column: str) -> str:
     return thai.clean_text(row[index])
 
 
-def _place(province_text: str, district_text: str, code: str) -> tuple[str | None, str | None, str | None, str | None]:
-    """Province and district (codes and Thai names) from the row's names; the code's digits 2–5 only when a
-    name does not resolve (they are the place at registration and may be out of date)."""
+def _place(province_text: str, district_text: str, code: str) -> tuple[Province | None, District | None, bool]:
+    """Province and district from the row's names; the code's digits 2–5 only when a name does not resolve
+    (they are the place at registration and may be out of date). The flag says the district name did not."""
     province = geo.resolve_province(province_text) or geo.resolve_province(code[1:3])
     if province is None:
-        return None, None, None, None
+        return None, None, False
     district = geo.resolve_district(district_text, province.code) if district_text else None
-    if district is None:
-        district = geo.resolve_district(province.code + code[3:5], province.code)
-    return (province.code, province.name_th, district.code if district else None,
-            district.name_th if district else None)
+    if district is not None:
+        return province, district, True
+    return province, geo.resolve_district(province.code + code[3:5], province.code), False
 
 
 def read_dataset(lines: Iterable[str]) -> DatasetReading:
@@ -183,19 +184,20 @@ def _add_row(reading: DatasetReading, row: list[str], columns: dict[str, int], l
         reading.skipped += 1
         reading.problem(line, f"แถวที่ {line}: ไม่มีชื่อ อปท. จึงข้ามแถวนี้", f"Line {line}: no LAO name; row skipped.")
         return
-    province_code, province_name, district_code, district_name = _place(
-        _cell(row, columns, "province"), _cell(row, columns, "district"), code)
-    if province_code is None or province_name is None:
+    district_written = _cell(row, columns, "district")
+    province, district, district_named = _place(_cell(row, columns, "province"), district_written, code)
+    if province is None:
         reading.skipped += 1
-        province = _cell(row, columns, "province")
-        reading.problem(line, f"แถวที่ {line}: ไม่พบจังหวัด \"{province}\" จึงข้ามแถวนี้",
-                        f"Line {line}: province \"{province}\" is not known; row skipped.")
+        written = _cell(row, columns, "province")
+        reading.problem(line, f"แถวที่ {line}: ไม่พบจังหวัด \"{written}\" จึงข้ามแถวนี้",
+                        f"Line {line}: province \"{written}\" is not known; row skipped.")
         return
-    if district_code is None:
-        district = _cell(row, columns, "district")
-        reading.problem(line, f"แถวที่ {line}: ไม่พบอำเภอ \"{district}\" ในจังหวัด{province_name} นำเข้าโดยไม่มีรหัสอำเภอ",
-                        f"Line {line}: district \"{district}\" is not known in province {province_code}; "
-                        "imported without a district code.")
+    if not district_named:
+        placed_th = f"ใช้อำเภอ{district.name_th} ตามรหัส อปท." if district else "นำเข้าโดยไม่มีรหัสอำเภอ"
+        placed_en = f"placed in {district.name_en} by the LAO code" if district else "imported without a district"
+        reading.problem(line, f"แถวที่ {line}: ไม่พบอำเภอ \"{district_written}\" ในจังหวัด{province.name_th} {placed_th}",
+                        f"Line {line}: district \"{district_written}\" is not known in {province.name_en} province; "
+                        f"{placed_en}.")
     lao_type = canonical_lao_type(type_written) or canonical_lao_type(name)
     size_written = _cell(row, columns, "size_class")
     size_class = parse_size_class(size_written)
@@ -205,8 +207,9 @@ def _add_row(reading: DatasetReading, row: list[str], columns: dict[str, int], l
     details = {column: _cell(row, columns, column)
                for column in ("office_number", "moo", "postcode", "area_sq_km", "lat", "lon", "website")}
     reading.laos[code] = LaoDraft(
-        code=code, name=name, type=lao_type, type_written=type_written, province_code=province_code,
-        province_name=province_name, district_code=district_code, district_name=district_name,
+        code=code, name=name, type=lao_type, type_written=type_written, province_code=province.code,
+        province_name=province.name_th, district_code=district.code if district else None,
+        district_name=district.name_th if district else None,
         size_class=size_class, details={k: v for k, v in details.items() if v},
         subdistricts=[subdistrict] if subdistrict else [],
     )

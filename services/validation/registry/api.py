@@ -1,0 +1,138 @@
+"""The registry's HTTP API: imports for administrators (bearer token, compared in constant time) and the
+LAOs of the registry for anyone (DLA's list is open data)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile
+
+from services.validation.registry.dataset import FileRefused
+from services.validation.registry.importer import run_import
+from services.validation.registry.repository import RegistryRepository
+from shared.errors import ErrorBody, error_response
+from shared.logging import get_logger
+from shared.settings import Settings
+
+log = get_logger(__name__)
+router = APIRouter(prefix="/v1/registry", tags=["registry"])
+
+_ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No admin token"},
+    403: {"model": ErrorBody, "description": "Wrong admin token, or imports through the API are disabled"},
+}
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object",
+            "properties": {
+                "file": {"type": "string", "format": "binary",
+                         "description": "DLA's LAO list (dataset dlads_05_01, CSV, one row per LAO × sub-district)"},
+                "size_classes": {"type": "string", "format": "binary",
+                                 "description": "Optional CSV of size classes: รหัส อปท., ขนาด อปท."},
+            },
+        }}},
+    }
+}
+
+
+def _repository(request: Request) -> RegistryRepository:
+    repository: RegistryRepository = request.app.state.component.state["registry"]
+    return repository
+
+
+def _refusal(request: Request) -> JSONResponse | None:
+    """None when the request carries the configured admin token; otherwise the bilingual 401/403."""
+    settings: Settings = request.app.state.context.settings
+    header = request.headers.get("authorization", "")
+    scheme, _, presented = header.partition(" ")
+    if scheme.lower() != "bearer" or not presented.strip():
+        return error_response(401, "unauthorized", "ต้องแนบโทเค็นผู้ดูแลระบบ (Authorization: Bearer …)",
+                              "An admin token is required (Authorization: Bearer …).",
+                              headers={"WWW-Authenticate": "Bearer"})
+    configured = settings.registry_admin_token
+    if configured is None:
+        return error_response(403, "forbidden", "ปิดการนำเข้าทะเบียน อปท. ผ่าน API ไว้ (ยังไม่ได้ตั้งค่า REGISTRY_ADMIN_TOKEN)",
+                              "Registry imports through the API are disabled (REGISTRY_ADMIN_TOKEN is not set).")
+    if not hmac.compare_digest(presented.strip().encode(), configured.get_secret_value().encode()):
+        return error_response(403, "forbidden", "โทเค็นผู้ดูแลระบบไม่ถูกต้อง", "The admin token is not valid.")
+    return None
+
+
+@router.post("/imports", status_code=201, summary="Import DLA's LAO list and/or size classes (admin)",
+             openapi_extra=_UPLOAD_BODY,
+             responses={**_ADMIN_ERRORS, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+async def create_import(request: Request) -> Any:
+    # The token is checked before the upload is parsed: an anonymous client never gets a file spooled.
+    refused = _refusal(request)
+    if refused is not None:
+        return refused
+    settings: Settings = request.app.state.context.settings
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > settings.registry_max_upload_bytes:
+        return error_response(413, "too_large",
+                              f"ไฟล์ใหญ่เกิน {settings.registry_max_upload_bytes:,} ไบต์",
+                              f"The upload is larger than {settings.registry_max_upload_bytes:,} bytes.")
+    form = await request.form(max_files=2)
+    try:
+        laos, sizes = form.get("file"), form.get("size_classes")
+        laos_upload = laos if isinstance(laos, UploadFile) else None
+        sizes_upload = sizes if isinstance(sizes, UploadFile) else None
+        try:
+            record = await run_import(
+                _repository(request),
+                laos_file=laos_upload.file if laos_upload else None,
+                size_classes_file=sizes_upload.file if sizes_upload else None,
+                source=laos_upload.filename if laos_upload else None,
+                size_classes_source=sizes_upload.filename if sizes_upload else None,
+                requested_by="api",
+            )
+        except FileRefused as error:
+            return error_response(422, "file_refused", error.message_th, error.message_en)
+    finally:
+        await form.close()
+    relay = request.app.state.context.relay
+    if relay is not None:
+        relay.notify()
+    log.info("registry imported", import_id=record["_id"], laos=record.get("laos"), events=record.get("events"))
+    return JSONResponse(jsonable_encoder(record), status_code=201)
+
+
+@router.get("/imports", summary="The latest imports (admin)", responses=_ADMIN_ERRORS)
+async def imports(request: Request, limit: int = Query(20, ge=1, le=200)) -> Any:
+    refused = _refusal(request)
+    if refused is not None:
+        return refused
+    return jsonable_encoder(await _repository(request).recent_imports(limit))
+
+
+@router.get("/imports/{import_id}", summary="One import (admin)",
+            responses={**_ADMIN_ERRORS, 404: {"model": ErrorBody}})
+async def import_record(request: Request, import_id: str) -> Any:
+    refused = _refusal(request)
+    if refused is not None:
+        return refused
+    record = await _repository(request).import_record(import_id)
+    if record is None:
+        return error_response(404, "not_found", f"ไม่พบการนำเข้า {import_id}", f"No import {import_id}.")
+    return jsonable_encoder(record)
+
+
+@router.get("/laos", summary="LAOs of a province (and district) in the registry")
+async def laos(request: Request, province: str = Query(pattern=r"^[0-9]{2}$", description="DOPA province code"),
+               district: str | None = Query(None, pattern=r"^[0-9]{4}$", description="DOPA district code")) -> Any:
+    return jsonable_encoder(await _repository(request).in_place(province, district))
+
+
+@router.get("/laos/{code}", summary="One LAO of the registry by its DLA code", responses={404: {"model": ErrorBody}})
+async def lao(request: Request, code: str) -> Any:
+    document = await _repository(request).get(code)
+    if document is None:
+        return error_response(404, "not_found", f"ไม่พบรหัส อปท. {code} ในทะเบียน",
+                              f"LAO code {code} is not in the registry.")
+    return jsonable_encoder(document)
