@@ -27,6 +27,7 @@ ProjectStatus = Literal["completed", "in_progress", "planned"]
 MAX_PROJECTS = 5
 MAX_TEXT = 2000
 MAX_NAME = 200
+MAX_BENEFICIARIES = 100_000_000
 
 
 def _text(value: Any) -> Any:
@@ -51,7 +52,7 @@ def _yes_no(value: Any) -> Any:
     if isinstance(value, str):
         parsed = thai.parse_yes_no(value)
         if parsed is None:
-            raise PydanticCustomError("yes_no", "expected yes/no (ใช่/ไม่ใช่), got {value!r}", {"value": value})
+            raise PydanticCustomError("yes_no", "expected yes/no (ใช่/ไม่ใช่), got '{value}'", {"value": value})
         return parsed
     return value
 
@@ -61,7 +62,7 @@ def _choice(words: dict[str, str], code: str) -> Any:
         if isinstance(value, str):
             parsed = thai.parse_choice(value, words)
             if parsed is None:
-                raise PydanticCustomError(code, "unknown answer {value!r}", {"value": value})
+                raise PydanticCustomError(code, "unknown answer '{value}'", {"value": value})
             return parsed
         return value
 
@@ -72,31 +73,60 @@ def _dimension(value: Any) -> Any:
     if isinstance(value, str):
         key = thai.parse_dimension(value)
         if key is None:
-            raise PydanticCustomError("dimension", "unknown Smart City dimension {value!r}", {"value": value})
+            raise PydanticCustomError("dimension", "unknown Smart City dimension '{value}'", {"value": value})
         return key
     return value
 
 
 def _comma_list(value: Any) -> Any:
-    # Google Forms joins checkbox answers with ", "; free-text lists are comma separated too.
+    # Google Forms joins checkbox answers with ", "; free-text lists are comma separated or one per line.
     if isinstance(value, str):
-        return [part for part in (p.strip() for p in value.split(",")) if part]
+        return thai.split_list(value)
+    return value
+
+
+def _url_list(value: Any) -> Any:
+    # Several links in one answer: separated by commas, spaces or lines.
+    if isinstance(value, str):
+        return thai.split_urls(value)
+    return value
+
+
+def _url_text(value: Any) -> Any:
+    return thai.normalise_url(value) if isinstance(value, str) else value
+
+
+def _timestamp(value: Any) -> Any:
+    # Google's own formats (`25/11/2568, 22:41:07`, B.E. or C.E.) besides ISO 8601; anything else is left to
+    # pydantic, which explains what it expected.
+    if isinstance(value, str):
+        try:
+            return thai.parse_timestamp(value)
+        except thai.TimestampError:
+            return value
     return value
 
 
 def _money(value: Any) -> Any:
     if isinstance(value, str):
+        if thai.is_no_amount(value):
+            return None
         amount = thai.parse_baht(value)
         if amount is None:
-            raise PydanticCustomError("money", "not an amount in baht: {value!r}", {"value": value})
+            raise PydanticCustomError("money", "not an amount in baht: '{value}'", {"value": value})
         return amount
     return value
+
+
+_COUNT_WORDS = ("ประมาณ", "คน", "ราย", "ครัวเรือน", "people", "persons")
 
 
 def _count(value: Any) -> Any:
     if isinstance(value, str):
         digits = thai.to_arabic_digits(thai.clean_text(value)).replace(",", "").replace(" ", "")
-        return digits or None
+        for word in _COUNT_WORDS:  # "ประมาณ 12,000 คน"
+            digits = digits.replace(word, "")
+        return None if digits in ("", "-") else digits
     return value
 
 
@@ -112,7 +142,7 @@ def _aware(value: datetime) -> datetime:
 
 def _url(value: str) -> str:
     if not (value.startswith("https://") or value.startswith("http://")) or " " in value or len(value) < 11:
-        raise PydanticCustomError("url", "not a web address (http:// or https://): {value!r}", {"value": value})
+        raise PydanticCustomError("url", "not a web address (http:// or https://): '{value}'", {"value": value})
     return value
 
 
@@ -120,7 +150,7 @@ Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=MAX
 # Constraints sit on the `str` branch: on the union they would be applied to None as well.
 OptionalText = Annotated[Annotated[str, Field(max_length=MAX_NAME)] | None, BeforeValidator(_optional_text)]
 LongText = Annotated[Annotated[str, Field(max_length=MAX_TEXT)] | None, BeforeValidator(_optional_text)]
-Url = Annotated[str, BeforeValidator(_text), AfterValidator(_url), Field(max_length=MAX_TEXT)]
+Url = Annotated[str, BeforeValidator(_url_text), AfterValidator(_url), Field(max_length=MAX_TEXT)]
 OptionalUrl = Annotated[Url | None, BeforeValidator(_optional_text)]
 YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
 Dimension = Annotated[DimensionKey, BeforeValidator(_dimension)]
@@ -177,11 +207,13 @@ class Project(_Model):
     status: Annotated[
         ProjectStatus | None, BeforeValidator(_choice(thai.PROJECT_STATUS_WORDS, "project_status"))
     ] = Field(default=None, description="สถานะ: completed / in_progress / planned")
-    beneficiaries: Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_count)] = Field(
+    # The bound keeps a typo (or a fuzzer) from overflowing storage; Thailand has fewer people than this.
+    beneficiaries: Annotated[Annotated[int, Field(ge=0, le=MAX_BENEFICIARIES)] | None,
+                             BeforeValidator(_count)] = Field(
         default=None, description="จำนวนผู้ได้รับประโยชน์"
     )
     outcomes: LongText = Field(default=None, description="ผลลัพธ์ที่วัดได้")
-    evidence_urls: Annotated[list[Url], BeforeValidator(_comma_list), Field(max_length=10)] = Field(
+    evidence_urls: Annotated[list[Url], BeforeValidator(_url_list), Field(max_length=10)] = Field(
         default_factory=list, description="ลิงก์หลักฐาน"
     )
 
@@ -194,8 +226,12 @@ class Submission(_Model):
     source_response_id: Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=200)] = Field(
         description="The form's response id; with `source`, the idempotency key", examples=["resp-0001"]
     )
-    submitted_at: Annotated[datetime | None, AfterValidator(lambda v: _aware(v) if v else v)] = Field(
-        default=None, description="When the applicant submitted (form timestamp); no offset means Thai time"
+    submitted_at: Annotated[datetime | None, BeforeValidator(_timestamp),
+                            AfterValidator(lambda v: _aware(v) if v else v)] = Field(
+        default=None,
+        description="When the applicant submitted (form timestamp); no offset means Thai time. Google's own "
+                    "formats are accepted too: `25/11/2568, 22:41:07` (B.E.) or `25/11/2025 22:41:07`",
+        examples=["2025-11-24T10:15:00+07:00"],
     )
     lao: Lao
     contact: Contact = Field(default_factory=Contact)

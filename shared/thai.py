@@ -1,19 +1,24 @@
-"""Pure helpers that read Thai answers as people type them: digits, yes/no, money, dimension names."""
+"""Pure helpers that read Thai answers as people type them: digits, white space, yes/no, money, dimension
+names, LAO and place prefixes, phone numbers, lists, web addresses and Google's timestamps."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
+from typing import Literal
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 ARABIC_TO_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 # Zero-width space/joiners and the BOM creep in from copy-paste out of documents and LINE.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u00ad\ufeff"), None)
 _SPACES = re.compile(r"\s+")
 
-YES_WORDS = frozenset({"ใช่", "มี", "yes", "y", "true", "1", "ผ่าน", "ได้รับ", "ได้รับแล้ว"})
-NO_WORDS = frozenset({"ไม่ใช่", "ไม่มี", "no", "n", "false", "0", "ไม่", "ไม่ได้รับ"})
+YES_WORDS = frozenset({"ใช่", "มี", "yes", "y", "true", "1", "ผ่าน", "ได้รับ", "ได้รับแล้ว", "มีแล้ว", "ใช่ค่ะ",
+                       "ใช่ครับ", "✓", "✔"})
+NO_WORDS = frozenset({"ไม่ใช่", "ไม่มี", "no", "n", "false", "0", "ไม่", "ไม่ได้รับ", "ยังไม่มี", "ไม่ใช่ค่ะ",
+                      "ไม่ใช่ครับ", "✗"})
 
 DIMENSIONS: dict[str, tuple[str, str]] = {
     "environment": ("สิ่งแวดล้อมอัจฉริยะ", "Smart Environment"),
@@ -73,19 +78,243 @@ def parse_choice(value: str, words: dict[str, str]) -> str | None:
     return words.get(clean_text(value).lower()) or words.get(clean_text(value))
 
 
-_MONEY = re.compile(r"^(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>ล้าน|ล้านบาท|m|million)?\s*(?:บาท|thb|baht)?$")
+# Units people write after an amount: "1.5 ล้านบาท", "4.5 แสน", "450,000.-", "฿450,000", "2 million baht".
+_MONEY = re.compile(
+    r"^(?:฿|thb)?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)"
+    r"(?P<unit>ล้าน|แสน|หมื่น|พัน|m|million|k)?(?:บาท|thb|baht|฿)?(?:\.-|-)?$"
+)
+_MONEY_UNITS = {"ล้าน": 1_000_000, "m": 1_000_000, "million": 1_000_000, "แสน": 100_000, "หมื่น": 10_000,
+                "พัน": 1_000, "k": 1_000}
+# What people write for "no amount": the caller stores nothing rather than refusing the answer.
+NO_AMOUNT = frozenset({"", "-", "--", "–", "ไม่มี", "ไม่มีงบประมาณ", "n/a", "na", "0บาท"})
 
 
 def parse_baht(value: str) -> Decimal | None:
-    """`1,500,000`, `1.5 ล้านบาท`, `๒,๐๐๐,๐๐๐ บาท` → Decimal baht; None when it is not an amount."""
+    """`1,500,000`, `1.5 ล้านบาท`, `๒,๐๐๐,๐๐๐ บาท`, `4.5 แสน`, `450,000.-` → Decimal baht; None when it is not
+    an amount."""
     text = to_arabic_digits(clean_text(value)).lower().replace(" ", "")
     match = _MONEY.match(text)
     if not match:
         return None
+    number = match["num"]
+    # "1,500,000" groups thousands; a comma anywhere else ("1,5") is not a number a form should guess at.
+    if "," in number and not re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", number):
+        return None
     try:
-        amount = Decimal(match["num"].replace(",", ""))
+        amount = Decimal(number.replace(",", ""))
     except InvalidOperation:
         return None
     if match["unit"]:
-        amount *= 1_000_000
+        amount *= _MONEY_UNITS[match["unit"]]
     return amount
+
+
+def is_no_amount(value: str) -> bool:
+    return clean_text(value).lower().replace(" ", "") in NO_AMOUNT
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Local administrative organisations and places
+
+# Canonical LAO type names, and how people abbreviate them (ทน./ทม./ทต./อบต./อบจ.).
+LAO_TYPE_ABBREVIATIONS: dict[str, str] = {
+    "ทน": "เทศบาลนคร",
+    "ทม": "เทศบาลเมือง",
+    "ทต": "เทศบาลตำบล",
+    "อบต": "องค์การบริหารส่วนตำบล",
+    "อบจ": "องค์การบริหารส่วนจังหวัด",
+}
+LAO_TYPE_NAMES = ("เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล", "องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด",
+                  "เมืองพัทยา", "กรุงเทพมหานคร")
+# An abbreviation counts only when a dot or a space ends it: "ทม.ชัยภูมิ", "ทม ชัยภูมิ", never "ทมิฬ".
+_LAO_ABBREVIATION = re.compile(r"^(" + "|".join(LAO_TYPE_ABBREVIATIONS) + r")(?:\s*\.\s*|\s+)")
+_LAO_TYPE_PREFIX = re.compile(r"^(เทศบาล\s*(?:นคร|เมือง|ตำบล)|องค์การบริหารส่วน\s*(?:ตำบล|จังหวัด))\s*")
+
+
+def expand_lao_name(name: str) -> str:
+    """`ทม.ชัยภูมิ`, `ทม. ชัยภูมิ`, `  เทศบาลเมือง ชัยภูมิ ` → `เทศบาลเมืองชัยภูมิ`: the type written out in full and
+    joined to the place name, as DLA lists LAOs. A name without a known type is only cleaned."""
+    text = clean_text(name)
+    abbreviation = _LAO_ABBREVIATION.match(text)
+    if abbreviation:
+        text = LAO_TYPE_ABBREVIATIONS[abbreviation[1]] + text[abbreviation.end():]
+    prefix = _LAO_TYPE_PREFIX.match(text)
+    if prefix and prefix.end() < len(text):
+        text = prefix[1].replace(" ", "") + text[prefix.end():].lstrip()
+    return text
+
+
+def lao_type_name(text: str) -> str | None:
+    """`ทม.`, `ทม`, `เทศบาล เมือง`, `เทศบาลเมือง` → `เทศบาลเมือง`; None when the text names no LAO type."""
+    key = re.sub(r"[\s.]", "", clean_text(text))
+    if key in LAO_TYPE_ABBREVIATIONS:
+        return LAO_TYPE_ABBREVIATIONS[key]
+    return key if key in LAO_TYPE_NAMES else None
+
+
+PlaceLevel = Literal["province", "district", "subdistrict"]
+_PLACE_PREFIXES: dict[str, tuple[str, ...]] = {
+    # Longest first, so "จังหวัด" is not read as "จ." followed by "ังหวัด".
+    "province": ("จังหวัด", "จ."),
+    "district": ("อำเภอ", "กิ่งอำเภอ", "อ."),
+    "subdistrict": ("ตำบล", "แขวง", "ต."),
+}
+
+
+def strip_place_prefix(text: str, level: PlaceLevel) -> str:
+    """`จ.ชัยภูมิ`, `จังหวัด ชัยภูมิ` → `ชัยภูมิ`; `อ.เมือง` → `เมือง`; `ต.ในเมือง` → `ในเมือง`."""
+    cleaned = clean_text(text)
+    for prefix in sorted(_PLACE_PREFIXES[level], key=len, reverse=True):
+        if cleaned.startswith(prefix) and len(cleaned) > len(prefix):
+            return cleaned[len(prefix):].lstrip(" .")
+    return cleaned
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Phone numbers
+
+_PHONE_SPLIT = re.compile(r"\s*(?:,|;|/|\bหรือ\b|หรือ|\n)\s*")
+_PHONE_EXTENSION = re.compile(r"\s*(?:ต่อ|ext\.?|x|#)\s*([0-9]{1,6})\s*$", re.IGNORECASE)
+
+
+def _format_phone(digits: str) -> str | None:
+    if digits.startswith("+66") or (digits.startswith("66") and len(digits) in (10, 11)):
+        digits = "0" + digits.removeprefix("+").removeprefix("66").removeprefix("0")
+    # A sheet that stored the number as a number dropped its leading zero: 812345678, 44811234.
+    if not digits.startswith("0") and len(digits) in (8, 9):
+        digits = "0" + digits
+    if re.fullmatch(r"0[689][0-9]{8}", digits):  # mobile: 081-234-5678
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if re.fullmatch(r"02[0-9]{7}", digits):  # Bangkok and vicinity: 02-123-4567
+        return f"{digits[:2]}-{digits[2:5]}-{digits[5:]}"
+    if re.fullmatch(r"0[3-57][0-9]{7}", digits):  # provincial landline: 044-811-234
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return None
+
+
+def normalise_phone(text: str) -> str | None:
+    """Thai landline and mobile numbers in one format (`044-811-234`, `02-123-4567`, `081-234-5678`, with
+    `ต่อ 12` for an extension), several joined with `, `; None when any part is not a Thai number.
+
+    Accepts Thai digits, any punctuation, +66, and the leading zero a spreadsheet dropped."""
+    numbers = [part for part in _PHONE_SPLIT.split(to_arabic_digits(clean_text(text))) if part.strip()]
+    if not numbers:
+        return None
+    formatted = []
+    for number in numbers:
+        extension = _PHONE_EXTENSION.search(number)
+        main = number[:extension.start()] if extension else number
+        digits = re.sub(r"[\s\-().]", "", main)
+        if not re.fullmatch(r"\+?[0-9]+", digits):
+            return None
+        phone = _format_phone(digits)
+        if phone is None:
+            return None
+        formatted.append(phone + (f" ต่อ {extension[1]}" if extension else ""))
+    return ", ".join(formatted)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Lists and web addresses
+
+_LIST_SEPARATORS = re.compile(r"\s*[,\n;]\s*")
+_URL_SEPARATORS = re.compile(r"[\s,;]+")
+_BARE_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#].*)?$", re.IGNORECASE)
+
+
+def split_list(value: str) -> list[str]:
+    """Checkbox answers (Google joins them with `, `) and free-text lists: one item per comma, semicolon or line."""
+    return [item for item in (clean_text(part) for part in _LIST_SEPARATORS.split(value)) if item]
+
+
+def normalise_url(text: str) -> str:
+    """Trim a web address as people paste it: surrounding brackets and trailing punctuation go, and an address
+    written without its scheme (`www.example.go.th`, `drive.google.com/...`) gets `https://`."""
+    url = clean_text(text).strip("<>\"'")
+    url = url.rstrip(".,;)")
+    if url and not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE) and _BARE_DOMAIN.match(url):
+        url = "https://" + url
+    return url
+
+
+def split_urls(value: str) -> list[str]:
+    """Several links in one answer, separated by commas, spaces or lines (a file-upload answer is a list)."""
+    return [normalise_url(part) for part in _URL_SEPARATORS.split(clean_text(value)) if normalise_url(part)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Timestamps as Google writes them
+
+BUDDHIST_ERA_OFFSET = 543
+THAI_OFFSET = timezone(timedelta(hours=7), "ICT")
+DateOrder = Literal["DMY", "MDY"]
+# `25/11/2568, 22:41:07`, `25/11/2025 22:41:07`, `11/25/2025 10:41:07 PM`, `5/1/2568 9:05`, `25-11-2568 22.41 น.`
+_SHEET_TIMESTAMP = re.compile(
+    r"^(?P<a>[0-9]{1,2})[/.-](?P<b>[0-9]{1,2})[/.-](?P<year>[0-9]{4}),?"
+    r"(?:\s+(?P<hour>[0-9]{1,2})[:.](?P<minute>[0-9]{2})(?:[:.](?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?)?"
+    r"\s*(?P<ampm>am|pm|น\.?)?)?$",
+    re.IGNORECASE,
+)
+
+
+class TimestampError(ValueError):
+    """A timestamp that cannot be read, with the reason in Thai and English."""
+
+    def __init__(self, message_th: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_th = message_th
+        self.message_en = message_en
+
+
+def ce_year(year: int) -> int:
+    """A Buddhist-era year (2568) as the common-era year (2025); a C.E. year unchanged."""
+    return year - BUDDHIST_ERA_OFFSET if year >= 2400 else year
+
+
+def parse_timestamp(text: str, *, date_order: DateOrder = "DMY", tz: tzinfo | None = None) -> datetime:
+    """A timestamp as Google Forms and Sheets write it, in the Thai or an English locale, B.E. or C.E.
+
+    ISO 8601 (`2025-11-25T15:41:07.123Z`, what the form connector sends) keeps its offset; a spreadsheet's
+    `25/11/2568, 22:41:07` has none and is read in `tz` (Thai time by default). Day and month are read in
+    `date_order`, except that a day above 12 can only be a day. Raises TimestampError with the reason."""
+    cleaned = to_arabic_digits(clean_text(text))
+    if not cleaned:
+        raise TimestampError("ไม่มีวันเวลา", "no timestamp")
+    local = tz or THAI_OFFSET
+    iso = cleaned.replace(" ", "T", 1) if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2} ", cleaned) else cleaned
+    if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}", iso):
+        try:
+            year = int(iso[:4])
+            parsed = datetime.fromisoformat(str(ce_year(year)).zfill(4) + iso[4:])
+        except ValueError as error:
+            raise TimestampError(f"วันเวลาไม่ถูกต้อง: {text!r}", f"not a valid date and time: {text!r}") from error
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=local)
+    match = _SHEET_TIMESTAMP.match(cleaned)
+    if not match:
+        raise TimestampError(
+            f"อ่านวันเวลาไม่ได้: {text!r} (ตัวอย่าง 25/11/2568, 22:41:07)",
+            f"cannot read the date and time {text!r} (e.g. 25/11/2568, 22:41:07 or 11/25/2025 22:41:07)",
+        )
+    first, second = int(match["a"]), int(match["b"])
+    day, month = (first, second) if date_order == "DMY" else (second, first)
+    if month > 12 and day <= 12:
+        other: DateOrder = "MDY" if date_order == "DMY" else "DMY"
+        words_th = {"DMY": "วัน/เดือน/ปี", "MDY": "เดือน/วัน/ปี"}
+        words_en = {"DMY": "day/month/year", "MDY": "month/day/year"}
+        raise TimestampError(
+            f"วันที่ {text!r} ไม่ตรงกับรูปแบบ {words_th[date_order]} "
+            f"(ถ้าสเปรดชีตใช้รูปแบบ {words_th[other]} ให้นำเข้าด้วย date_order={other})",
+            f"the date {text!r} does not fit {words_en[date_order]}; "
+            f"import with date_order={other} if the sheet writes {words_en[other]}",
+        )
+    hour = int(match["hour"] or 0)
+    ampm = (match["ampm"] or "").lower()
+    if ampm in ("am", "pm"):
+        if not 1 <= hour <= 12:
+            raise TimestampError(f"ชั่วโมงไม่ถูกต้อง: {text!r}", f"not a valid hour: {text!r}")
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    try:
+        return datetime(ce_year(int(match["year"])), month, day, hour, int(match["minute"] or 0),
+                        int(match["second"] or 0), tzinfo=local)
+    except ValueError as error:
+        raise TimestampError(f"วันเวลาไม่ถูกต้อง: {text!r}", f"not a valid date and time: {text!r}") from error

@@ -6,11 +6,12 @@ import hashlib
 import json
 import re
 import uuid
+from datetime import datetime
 from typing import Any
 
 from shared import thai
 from shared.events import LaoSummary
-from shared.submission import Submission
+from shared.submission import THAI_TZ, Submission
 
 _NAMESPACE = uuid.UUID("5b0f5e7e-8d43-4b53-9a4e-3c1f0e6a2568")
 # Abbreviations people write for the LAO type; expanded so "ทม.ชัยภูมิ" and "เทศบาลเมืองชัยภูมิ" are one LAO.
@@ -44,6 +45,21 @@ def submission_id(campaign: str, key: str) -> str:
     return "sub_" + uuid.uuid5(_NAMESPACE, f"{campaign}|{key}").hex[:24]
 
 
+# Where a response came from and under which id is not what it says: the same response arriving by the form
+# connector and by a CSV import must be one submission. The form's timestamp is compared separately (to the
+# second and a little more), because a sheet shows seconds while the connector sends milliseconds.
+_NOT_CONTENT = ("source", "source_response_id", "submitted_at")
+
+
 def content_hash(canonical: dict[str, Any]) -> str:
-    """Identical answers give the same hash; an edited form response (same response id) does not."""
-    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """Identical answers give the same hash whichever way they came in; an edited response does not."""
+    content = {key: value for key, value in canonical.items() if key not in _NOT_CONTENT}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def derived_response_id(submitted_at: datetime, lao_name: str) -> str:
+    """A CSV row has no response id: its timestamp (Thai time, to the second) and the LAO make a stable one,
+    so importing the same file twice finds the same ids."""
+    moment = submitted_at.astimezone(THAI_TZ).replace(microsecond=0).isoformat()
+    digest = hashlib.sha256(f"{moment}|{normalised_lao_name(lao_name)}".encode()).hexdigest()
+    return "row-" + digest[:24]

@@ -3,16 +3,17 @@ submission and, until the relay has published it, the `submission.received` even
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.intake.identity import content_hash, lao_key, submission_id
-from shared.events import ContactSummary, Envelope, SubmissionReceived
+from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionReceived
 from shared.geo import lao_summary
 from shared.outbox import OUTBOX, with_outbox
 from shared.submission import Submission
@@ -20,6 +21,8 @@ from shared.submission import Submission
 PRODUCER = "intake"
 IDEMPOTENCY_INDEX = "idempotency_key"
 _REVISION_RACE_ATTEMPTS = 10
+# A sheet shows the form's timestamp to the second, the connector to the millisecond: within this, one response.
+SAME_RESPONSE_WINDOW = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,51 @@ class RevisionRaceLost(RuntimeError):
     """Too many concurrent revisions of one LAO: the client should simply retry."""
 
 
+@dataclass
+class _Prepared:
+    """One response made ready for storage: its canonical form, its hash and which application it belongs to."""
+
+    submission: Submission
+    raw: dict[str, Any]
+    canonical: dict[str, Any]
+    digest: str
+    lao: LaoSummary
+    key: str
+    submission_id: str
+
+
+@dataclass
+class _Held:
+    """What the store already holds of one application, enough to decide whether a response is a repeat."""
+
+    latest: int = 0
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+
+    def duplicate_of(self, prepared: _Prepared) -> dict[str, Any] | None:
+        """The revision this response repeats: the same answers as the latest revision, or the same answers
+        with the same form timestamp as any revision (the same response arriving again by another way, even
+        after the LAO has sent a newer one)."""
+        submitted = _utc(prepared.submission.submitted_at)
+        for held in self.revisions:
+            if held["content_hash"] != prepared.digest:
+                continue
+            if held["revision"] == self.latest:
+                return held
+            other = _utc(held.get("submitted_at"))
+            if submitted is not None and other is not None and abs(submitted - other) <= SAME_RESPONSE_WINDOW:
+                return held
+        return None
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+_HELD_FIELDS = {"submission_id": 1, "revision": 1, "received_at": 1, "content_hash": 1, "submitted_at": 1}
+
+
 class SubmissionStore:
     def __init__(self, revisions: AsyncCollection[dict[str, Any]]) -> None:
         self.revisions = revisions
@@ -45,63 +93,99 @@ class SubmissionStore:
         )
         await self.revisions.create_index([("submission_id", 1), ("revision", DESCENDING)], unique=True,
                                           name="submission_revision")
+        await self.revisions.create_index([("submission_id", 1), ("content_hash", 1)], name="submission_content")
         await self.revisions.create_index([("campaign", 1), ("received_at", 1)], name="campaign_received")
 
     async def accept(self, submission: Submission, raw: dict[str, Any], received_at: datetime) -> Accepted:
         """Store one response as a new revision with its event, atomically; a repeat changes nothing."""
-        canonical = submission.canonical_json()
-        digest = content_hash(canonical)
-        existing = await self._find_duplicate(submission, digest)
+        prepared = _prepare(submission, raw)
+        existing = await self._find_duplicate(prepared)
         if existing is not None:
             return existing
-        lao = lao_summary(submission.lao)
-        key = lao_key(submission, lao)
-        sub_id = submission_id(submission.campaign, key)
         for _ in range(_REVISION_RACE_ATTEMPTS):
-            latest = await self.revisions.find_one({"submission_id": sub_id}, {"revision": 1},
+            latest = await self.revisions.find_one({"submission_id": prepared.submission_id}, {"revision": 1},
                                                    sort=[("revision", DESCENDING)])
             revision = (latest["revision"] + 1) if latest else 1
-            event = SubmissionReceived(
-                submission_id=sub_id, revision=revision, campaign=submission.campaign,
-                source=submission.source, source_response_id=submission.source_response_id,
-                received_at=received_at, lao=lao,
-                contact=ContactSummary(name=submission.contact.name, email=submission.contact.email),
-                submission=submission,
-            )
-            envelope = Envelope.build(event, producer=PRODUCER, correlation_id=sub_id)
-            document = with_outbox({
-                "_id": f"{sub_id}/r{revision}",
-                "submission_id": sub_id,
-                "revision": revision,
-                "campaign": submission.campaign,
-                "lao_key": key,
-                "source": submission.source,
-                "source_response_id": submission.source_response_id,
-                "content_hash": digest,
-                "received_at": received_at,
-                "received_event_id": envelope.event_id,
-                "raw": raw,
-                "canonical": canonical,
-            }, envelope)
             try:
-                await self.revisions.insert_one(document)
+                await self.revisions.insert_one(_document(prepared, revision, received_at))
             except DuplicateKeyError as error:
                 if (error.details or {}).get("keyPattern", {}).get("source"):
                     # The same response arrived concurrently and won: it is that one.
-                    duplicate = await self._find_duplicate(submission, digest)
+                    duplicate = await self._find_duplicate(prepared)
                     if duplicate is not None:
                         return duplicate
                 continue  # another revision of this LAO took the number: take the next one
-            return Accepted(sub_id, revision, received_at, duplicate=False,
-                            supersedes=revision - 1 if revision > 1 else None)
-        raise RevisionRaceLost(sub_id)
+            return _new(prepared, revision, received_at)
+        raise RevisionRaceLost(prepared.submission_id)
 
-    async def _find_duplicate(self, submission: Submission, digest: str) -> Accepted | None:
+    async def accept_many(self, batch: Sequence[tuple[Submission, dict[str, Any]]],
+                          received_at: datetime) -> list[Accepted]:
+        """Many responses (a CSV import's batch) with a few reads and one insert instead of a round trip each.
+
+        Decides repeats and revision numbers from what the store holds, in order; if a concurrent writer took
+        a revision number meanwhile, the rest of the batch goes the one-by-one way, which retries."""
+        prepared = [_prepare(submission, raw) for submission, raw in batch]
+        if not prepared:
+            return []
+        held = await self._held([p.submission_id for p in prepared])
+        exact = await self._exact_duplicates(prepared)
+        results: list[Accepted | None] = []
+        documents: list[dict[str, Any]] = []
+        positions: list[int] = []
+        for index, item in enumerate(prepared):
+            state = held.setdefault(item.submission_id, _Held())
+            found = exact.get((item.submission.source, item.submission.source_response_id, item.digest))
+            found = found or state.duplicate_of(item)
+            if found is not None:
+                results.append(Accepted(found["submission_id"], found["revision"], found["received_at"],
+                                        duplicate=True, supersedes=None))
+                continue
+            revision = state.latest + 1
+            document = _document(item, revision, received_at)
+            state.latest = revision
+            state.revisions.append({k: document.get(k) for k in _HELD_FIELDS})
+            exact[(item.submission.source, item.submission.source_response_id, item.digest)] = document
+            documents.append(document)
+            positions.append(index)
+            results.append(_new(item, revision, received_at))
+        if documents:
+            try:
+                await self.revisions.insert_many(documents, ordered=True)
+            except BulkWriteError as error:
+                # Everything from the first document not written on was decided on a stale view: redo it.
+                inserted = int(error.details.get("nInserted", 0))
+                for index in range(positions[inserted], len(prepared)):
+                    item = prepared[index]
+                    results[index] = await self.accept(item.submission, item.raw, received_at)
+        return [result for result in results if result is not None]
+
+    async def _held(self, submission_ids: Sequence[str]) -> dict[str, _Held]:
+        held: dict[str, _Held] = {}
+        cursor = self.revisions.find({"submission_id": {"$in": sorted(set(submission_ids))}}, _HELD_FIELDS)
+        async for document in cursor:
+            state = held.setdefault(document["submission_id"], _Held())
+            state.latest = max(state.latest, document["revision"])
+            state.revisions.append(document)
+        return held
+
+    async def _exact_duplicates(self, prepared: Sequence[_Prepared]) -> dict[tuple[str, str, str], dict[str, Any]]:
+        ids = sorted({p.submission.source_response_id for p in prepared})
+        found: dict[tuple[str, str, str], dict[str, Any]] = {}
+        cursor = self.revisions.find({"source_response_id": {"$in": ids}},
+                                     {**_HELD_FIELDS, "source": 1, "source_response_id": 1})
+        async for document in cursor:
+            found[(document["source"], document["source_response_id"], document["content_hash"])] = document
+        return found
+
+    async def _find_duplicate(self, prepared: _Prepared) -> Accepted | None:
         found = await self.revisions.find_one(
-            {"source": submission.source, "source_response_id": submission.source_response_id,
-             "content_hash": digest},
-            {"submission_id": 1, "revision": 1, "received_at": 1},
+            {"source": prepared.submission.source, "source_response_id": prepared.submission.source_response_id,
+             "content_hash": prepared.digest},
+            _HELD_FIELDS,
         )
+        if found is None:
+            held = await self._held([prepared.submission_id])
+            found = held.get(prepared.submission_id, _Held()).duplicate_of(prepared)
         if found is None:
             return None
         return Accepted(found["submission_id"], found["revision"], found["received_at"], duplicate=True,
@@ -118,3 +202,42 @@ class SubmissionStore:
         return await self.revisions.find_one({"submission_id": sub_id, "revision": revision},
                                              {OUTBOX: 0, "content_hash": 0})
 
+
+def _prepare(submission: Submission, raw: dict[str, Any]) -> _Prepared:
+    canonical = submission.canonical_json()
+    lao = lao_summary(submission.lao)
+    key = lao_key(submission, lao)
+    return _Prepared(submission=submission, raw=raw, canonical=canonical, digest=content_hash(canonical), lao=lao,
+                     key=key, submission_id=submission_id(submission.campaign, key))
+
+
+def _document(prepared: _Prepared, revision: int, received_at: datetime) -> dict[str, Any]:
+    submission, sub_id = prepared.submission, prepared.submission_id
+    event = SubmissionReceived(
+        submission_id=sub_id, revision=revision, campaign=submission.campaign,
+        source=submission.source, source_response_id=submission.source_response_id,
+        received_at=received_at, lao=prepared.lao,
+        contact=ContactSummary(name=submission.contact.name, email=submission.contact.email),
+        submission=submission,
+    )
+    envelope = Envelope.build(event, producer=PRODUCER, correlation_id=sub_id)
+    return with_outbox({
+        "_id": f"{sub_id}/r{revision}",
+        "submission_id": sub_id,
+        "revision": revision,
+        "campaign": submission.campaign,
+        "lao_key": prepared.key,
+        "source": submission.source,
+        "source_response_id": submission.source_response_id,
+        "submitted_at": submission.submitted_at,
+        "content_hash": prepared.digest,
+        "received_at": received_at,
+        "received_event_id": envelope.event_id,
+        "raw": prepared.raw,
+        "canonical": prepared.canonical,
+    }, envelope)
+
+
+def _new(prepared: _Prepared, revision: int, received_at: datetime) -> Accepted:
+    return Accepted(prepared.submission_id, revision, received_at, duplicate=False,
+                    supersedes=revision - 1 if revision > 1 else None)
