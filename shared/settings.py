@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AmqpDsn, Field, MongoDsn, SecretStr, field_validator
+from pydantic import AmqpDsn, Field, MongoDsn, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -36,6 +36,20 @@ class Settings(BaseSettings):
 
     campaigns_dir: str | None = None
 
+    # Intake's senders (docs/intake.md). Off only for local development and tests; never in production.
+    intake_auth_required: bool = True
+    # The form connector's shared secrets, "source=secret,source=secret" (source = the mapping's name, or the
+    # X-Smartcity-Source a connector sends). One secret string, so no error message can ever echo it; intake
+    # reads the pairs at start (services/intake/auth.py) and refuses to start on a malformed one.
+    intake_form_secrets: SecretStr | None = None
+    intake_signature_max_age_seconds: int = Field(default=300, ge=30, le=3600)
+    # Per sender, per intake replica: a token bucket refilled at this rate, holding at most `burst` requests.
+    intake_rate_per_second: float = Field(default=5.0, gt=0)
+    intake_rate_burst: int = Field(default=100, ge=1)
+    intake_max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    intake_max_import_bytes: int = Field(default=50_000_000, ge=1024)
+    intake_mappings_dir: str | None = None
+
     # Validation's admin API (LAO registry imports): a bearer token; the API refuses every import without it.
     registry_admin_token: SecretStr | None = None
     registry_max_upload_bytes: int = Field(default=50_000_000, ge=1_000)
@@ -61,6 +75,14 @@ class Settings(BaseSettings):
     def _delays_positive(cls, value: tuple[int, ...]) -> tuple[int, ...]:
         if any(delay <= 0 for delay in value):
             raise ValueError("every retry delay must be a positive number of milliseconds")
+        return value
+
+    @field_validator("intake_auth_required")
+    @classmethod
+    def _production_authenticates(cls, value: bool, info: ValidationInfo) -> bool:
+        # A field validator (not a model one): its error shows this value only, never the secrets beside it.
+        if info.data.get("environment") == "production" and not value:
+            raise ValueError("INTAKE_AUTH_REQUIRED=false is refused in production: every sender must authenticate")
         return value
 
     @field_validator("registry_admin_token")
