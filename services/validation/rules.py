@@ -154,9 +154,9 @@ _RULES = (
          "ไม่พบรหัส อปท. \"{value}\" ในทะเบียน อปท. ของกรมส่งเสริมการปกครองท้องถิ่น{closest_th} โปรดตรวจสอบรหัส",
          "LAO code \"{value}\" is not in DLA's LAO registry{closest_en}; check the code."),
     Rule("LAO_CODE_NAME_MISMATCH", "return", "lao.name",
-         "รหัส อปท. {code} ในทะเบียนคือ \"{registry_name}\" ไม่ตรงกับชื่อที่ระบุ \"{name}\" "
+         "รหัส อปท. {lao_code} ในทะเบียนคือ \"{registry_name}\" ไม่ตรงกับชื่อที่ระบุ \"{name}\" "
          "โปรดแก้ไขชื่อหรือรหัส อปท. ให้ถูกต้อง",
-         "LAO code {code} is \"{registry_name}\" in DLA's registry, not \"{name}\"; correct the name or the code."),
+         "LAO code {lao_code} is \"{registry_name}\" in DLA's registry, not \"{name}\"; correct the name or the code."),
     Rule("LAO_NOT_IN_REGISTRY", "return", "lao.name",
          "ไม่พบ \"{name}\" ในทะเบียน อปท. ของ{area_th}{closest_th} โปรดตรวจสอบชื่อ หรือระบุรหัส อปท. 7 หลัก",
          "\"{name}\" is not in DLA's LAO registry for {area_en}{closest_en}; check the name, or give the 7-digit "
@@ -167,26 +167,26 @@ _RULES = (
          "\"{name}\" matches more than one LAO in DLA's registry: {candidates_en}; give the LAO type or the "
          "7-digit LAO code."),
     Rule("LAO_NAME_MATCHED_APPROXIMATELY", "warning", "lao.name",
-         "ชื่อ \"{name}\" ไม่ตรงกับทะเบียนทุกตัวอักษร ระบบจับคู่กับ \"{registry_name}\" (รหัส {code}) "
+         "ชื่อ \"{name}\" ไม่ตรงกับทะเบียนทุกตัวอักษร ระบบจับคู่กับ \"{registry_name}\" (รหัส {lao_code}) "
          "ความมั่นใจ {confidence}% หากไม่ใช่ อปท. ของท่าน โปรดแก้ไขชื่อหรือระบุรหัส อปท.",
-         "\"{name}\" is not spelled as in DLA's registry; it was matched to \"{registry_name}\" (code {code}) "
+         "\"{name}\" is not spelled as in DLA's registry; it was matched to \"{registry_name}\" (code {lao_code}) "
          "with {confidence}% confidence. If that is not your LAO, correct the name or give the LAO code."),
     Rule("LAO_REGISTRY_LOCATION_MISMATCH", "return", "lao.district",
-         "ตามทะเบียน อปท. \"{registry_name}\" (รหัส {code}) ตั้งอยู่ที่อำเภอ{registry_district_th} "
+         "ตามทะเบียน อปท. \"{registry_name}\" (รหัส {lao_code}) ตั้งอยู่ที่อำเภอ{registry_district_th} "
          "ไม่ใช่อำเภอ{district_th} ตามที่ระบุ โปรดแก้ไขอำเภอ",
-         "According to DLA's registry, \"{registry_name}\" (code {code}) is in {registry_district_en} district, "
+         "According to DLA's registry, \"{registry_name}\" (code {lao_code}) is in {registry_district_en} district, "
          "not {district_en} as given; correct the district."),
     Rule("LAO_REGISTRY_TYPE_MISMATCH", "warning", "lao.type",
-         "ตามทะเบียน \"{registry_name}\" (รหัส {code}) เป็น{registry_type_th} แต่ระบุประเภทเป็น{type_th} "
+         "ตามทะเบียน \"{registry_name}\" (รหัส {lao_code}) เป็น{registry_type_th} แต่ระบุประเภทเป็น{type_th} "
          "หากได้รับการยกฐานะแล้ว โปรดแจ้งสำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดให้ปรับปรุงทะเบียน",
-         "DLA's registry lists \"{registry_name}\" (code {code}) as a {registry_type_en}, but the type given is "
+         "DLA's registry lists \"{registry_name}\" (code {lao_code}) as a {registry_type_en}, but the type given is "
          "{type_en}. If it has been upgraded, ask the Provincial Local Administration Office to update the "
          "registry."),
     Rule("LAO_REGISTRY_TYPE_NOT_ELIGIBLE", "return", "lao.type",
-         "ตามทะเบียน \"{registry_name}\" (รหัส {code}) เป็น{registry_type_th} ซึ่งไม่มีสิทธิ์เข้าร่วมการคัดเลือกนี้ "
+         "ตามทะเบียน \"{registry_name}\" (รหัส {lao_code}) เป็น{registry_type_th} ซึ่งไม่มีสิทธิ์เข้าร่วมการคัดเลือกนี้ "
          "(เปิดรับเฉพาะ {eligible_th}) หากได้รับการยกฐานะเป็นเทศบาลแล้ว โปรดแจ้งสำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด"
          "ให้ปรับปรุงทะเบียน แล้วส่งข้อมูลใหม่",
-         "DLA's registry lists \"{registry_name}\" (code {code}) as a {registry_type_en}, which is not eligible "
+         "DLA's registry lists \"{registry_name}\" (code {lao_code}) as a {registry_type_en}, which is not eligible "
          "(this selection is open only to {eligible_en}). If it has become a municipality, ask the Provincial "
          "Local Administration Office to update the registry, then submit again."),
     # (f) contact formats
@@ -560,7 +560,7 @@ def check_registry(case: _Case) -> Iterator[Issue]:
 def _check_matched(case: _Case, match: RegistryMatch, name: str) -> Iterator[Issue]:
     lao = match.lao
     assert lao is not None
-    about = {"registry_name": lao.name, "code": lao.code, "name": name}
+    about = {"registry_name": lao.name, "lao_code": lao.code, "name": name}
     if not _identified(match):
         yield _issue("LAO_CODE_NAME_MISMATCH", **about)
         return
