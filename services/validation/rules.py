@@ -602,17 +602,17 @@ def check_contact_formats(case: _Case) -> Iterator[Issue]:
 # --- (g) readiness ---------------------------------------------------------------------------------------
 
 
-_HOST_LABEL = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 def is_web_url(text: str) -> bool:
-    """An http(s) address naming a host with a dot in it: what a reviewer can open."""
+    """An http(s) address naming a host with a dot in it (Thai domain names too): what a reviewer can open."""
     if not text or any(character.isspace() for character in text):
         return False
     try:
         parts = urlsplit(text)
-        host = parts.hostname or ""
-    except ValueError:
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
         return False
     labels = host.split(".")
     return (parts.scheme in ("http", "https") and len(labels) >= 2 and all(_HOST_LABEL.match(x) for x in labels)
