@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck schemas clean
+.PHONY: run test install lint typecheck schemas docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ typecheck: install
 
 schemas: install
 	$(PY) -m shared.events docs/events
+
+# Documents generated from the code: event schemas and the validation rule catalogue.
+docs: schemas
+	$(PY) -m services.validation.catalogue docs/validation-rules.md
 
 clean:
 	rm -rf .data test-artifacts .pytest_cache .mypy_cache .ruff_cache
