@@ -45,6 +45,11 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("AMQP_URL", DEFAULT_AMQP_URL)
     env.setdefault("ENVIRONMENT", "development")
+    # Local development: intake takes requests without credentials, so the README's curl works as written.
+    env.setdefault("INTAKE_AUTH_REQUIRED", "false")
+    if env["INTAKE_AUTH_REQUIRED"].lower() in ("0", "false", "no", "off"):
+        print("WARNING: intake authentication is OFF (INTAKE_AUTH_REQUIRED=false) for local development: any client "
+              "may submit. Production refuses to start this way; see docs/intake.md.", file=sys.stderr)
     mongo: MongoServer | None = None
     if "MONGODB_URL" not in env:
         data = ROOT / ".data" / "mongo"

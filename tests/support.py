@@ -67,6 +67,9 @@ class Namespace:
             "BUS_DELIVERY_LIMIT": "4",
             "OUTBOX_POLL_SECONDS": "0.2",
             "SHUTDOWN_GRACE_SECONDS": "5",
+            # Intake's sender authentication is proven by its own tests (tests/integration/test_intake_auth.py),
+            # which turn it on; everywhere else a test posts as an unauthenticated local client.
+            "INTAKE_AUTH_REQUIRED": "false",
         }
         if self.smtp_port:
             values.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.smtp_port)})

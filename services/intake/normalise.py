@@ -65,3 +65,15 @@ def canonical_submission(submission: Submission) -> Submission:
         "contact": canonical_contact(submission.contact),
         "submitted_at": canonical_time(submission.submitted_at),
     })
+
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
+TIME_RANGE_TH = (f"วันเวลาที่ส่งต้องอยู่ระหว่างปี ค.ศ. {EARLIEST_YEAR}–{LATEST_YEAR} "
+                 f"(พ.ศ. {EARLIEST_YEAR + 543}–{LATEST_YEAR + 543})")
+TIME_RANGE_EN = f"the form's timestamp must fall between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+
+
+def implausible_time(submission: Submission) -> bool:
+    """A form timestamp outside 2000–2200 is a typo or a wrong era, and too far out to convert safely."""
+    moment = submission.submitted_at
+    return moment is not None and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR

@@ -1,24 +1,48 @@
-"""Intake's composition root: its collection, its indexes, its routes, its outbox."""
+"""Intake's composition root: its collections, its indexes, its mappings, who may send, its routes, its outbox."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.intake.api import router
+from services.intake.api import install_auth_errors, router
+from services.intake.auth import ApiKeys, Authenticator, ReplayGuard
 from services.intake.limits import install_body_limit
+from services.intake.mapping import load_mappings
+from services.intake.ratelimit import RateLimiter
 from services.intake.repository import SubmissionStore
 from shared.errors import install_error_handlers
+from shared.logging import get_logger
 from shared.runtime import Component, Context, ServiceSpec
+
+log = get_logger(__name__)
 
 
 async def setup(context: Context) -> Component:
+    settings = context.settings
     store = SubmissionStore(context.store.collection("revisions"))
     await store.create_indexes()
-    return Component(outbox_collections=[store.revisions], state={"store": store})
+    api_keys = ApiKeys(context.store.collection("api_keys"))
+    await api_keys.create_indexes()
+    replays = ReplayGuard(context.store.collection("signatures"), settings.intake_signature_max_age_seconds)
+    await replays.create_indexes()
+    authenticator = Authenticator(settings, api_keys, replays)
+    if not settings.intake_auth_required:
+        log.warning("INTAKE AUTHENTICATION IS OFF: any client may submit; development and tests only")
+    mappings = load_mappings(settings.intake_mappings_dir)
+    log.info("intake ready", mappings=mappings.names(), form_sources=sorted(authenticator.secrets),
+             auth_required=settings.intake_auth_required)
+    return Component(outbox_collections=[store.revisions], state={
+        "store": store,
+        "api_keys": api_keys,
+        "auth": authenticator,
+        "limiter": RateLimiter(settings.intake_rate_per_second, settings.intake_rate_burst),
+        "mappings": mappings,
+    })
 
 
 def configure(app: FastAPI) -> None:
     install_error_handlers(app)
+    install_auth_errors(app)
     install_body_limit(app)
 
 
@@ -27,10 +51,15 @@ SPEC = ServiceSpec(
     default_port=8001,
     title="Smart City selection — intake API",
     description=(
-        "รับแบบรายงานผลการพัฒนาเมืองน่าอยู่อัจฉริยะ (Smart City) ของเทศบาลจากแบบฟอร์มต้นทาง\n\n"
-        "Takes municipalities' Smart City report forms from upstream forms (Google Forms connector, CSV "
-        "import, API). Every response is stored before it is acknowledged; each is announced as "
-        "`submission.received`."
+        "รับแบบรายงานผลการพัฒนาเมืองน่าอยู่อัจฉริยะ (Smart City) ของเทศบาลจากแบบฟอร์มต้นทาง: "
+        "Google Forms (สคริปต์เชื่อมต่อ), ไฟล์ CSV จาก Google Sheets และ API\n\n"
+        "Takes municipalities' Smart City report forms from upstream forms: the Google Forms connector "
+        "(`POST /v1/forms/{mapping}/responses`, signed with the source's shared secret), a Google Sheets CSV "
+        "export (`POST /v1/imports`) and the canonical JSON API (`POST /v1/submissions`), the last two with an API "
+        "key. Whichever way a response comes, it is normalised into the same canonical submission (Thai digits, "
+        "abbreviations, B.E. dates, phone numbers, budgets, yes/no answers), stored with its raw answers before it "
+        "is acknowledged, and announced as `submission.received`. Every error says what is wrong in Thai and "
+        "English. Guide for operators and form owners: docs/intake.md."
     ),
     setup=setup,
     routers=[router],

@@ -56,11 +56,26 @@ async def test_a_new_response_from_the_same_lao_is_a_new_revision(namespace: Nam
             httpx.AsyncClient(base_url=intake.url) as client:
         first = (await client.post("/v1/submissions", json=canonical_submission(1))).json()
         # Same LAO written with the abbreviation, a different response: the next revision of one application.
-        later = canonical_submission(2, lao={**canonical_submission()["lao"], "name": "ทม. ชัยภูมิ"})
+        later = canonical_submission(2, lao={**canonical_submission()["lao"], "name": "ทม. ชัยภูมิ"},
+                                     partners=["มหาวิทยาลัยราชภัฏชัยภูมิ"])
         second = (await client.post("/v1/submissions", json=later)).json()
         assert second["submission_id"] == first["submission_id"]
         assert second["revision"] == 2
         assert second["supersedes"] == 1
+
+
+async def test_a_new_response_with_the_same_answers_as_the_latest_revision_is_a_duplicate(
+        namespace: Namespace) -> None:
+    """Sent twice under two response ids (or by the connector and the CSV import): one revision, not two."""
+    async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
+            httpx.AsyncClient(base_url=intake.url) as client:
+        first = (await client.post("/v1/submissions", json=canonical_submission(1))).json()
+        same = canonical_submission(2, lao={**canonical_submission()["lao"], "name": "ทม. ชัยภูมิ",
+                                            "province": "จ.ชัยภูมิ"})
+        again = await client.post("/v1/submissions", json=same)
+        assert again.status_code == 200
+        assert (again.json()["submission_id"], again.json()["revision"], again.json()["duplicate"]) == (
+            first["submission_id"], 1, True)
 
 
 async def test_an_edited_form_response_keeps_its_id_and_becomes_a_new_revision(namespace: Namespace) -> None:
