@@ -31,6 +31,7 @@ class OutcomeEntry(BaseModel):
     judged_at: datetime | None = None
     validated_at: datetime | None = None
     lao: dict[str, Any] | None = None
+    registry_match: dict[str, Any] | None = None
 
 
 @router.get("/rules", response_model=list[RuleEntry], summary="The rule catalogue (Thai and English)")
@@ -48,5 +49,6 @@ async def outcomes(request: Request, submission_id: str) -> Any:
         return error_response(404, "not_found", f"ไม่พบผลการตรวจสอบของ {submission_id}",
                               f"No validation outcome for {submission_id}")
     return [OutcomeEntry(revision=d["revision"], outcome=d["outcome"], late=d["late"], issues=d["issues"],
-                         judged_at=d.get("judged_at"), validated_at=d.get("validated_at"), lao=d.get("lao"))
+                         judged_at=d.get("judged_at"), validated_at=d.get("validated_at"), lao=d.get("lao"),
+                         registry_match=d.get("registry_match"))
             for d in documents]

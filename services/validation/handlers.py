@@ -80,6 +80,7 @@ class ValidationHandlers:
             "judged_at": verdict.judged_at,
             "issues": [issue.model_dump() for issue in verdict.issues],
             "lao": verdict.lao.model_dump(),
+            "registry_match": verdict.registry_record,
             "received_event_id": envelope.event_id,
             "validated_at": datetime.now(UTC),
         }, event)

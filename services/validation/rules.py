@@ -731,6 +731,18 @@ class Verdict:
     lao: LaoSummary
     judged_at: datetime  # the moment the deadline was judged on
     late: bool  # after the deadline, whatever the campaign does with late submissions
+    registry: RegistryMatch | None = None  # how the LAO was matched to DLA's registry, if it was consulted
+
+    @property
+    def registry_record(self) -> dict[str, Any] | None:
+        """The registry match as the verdict's record keeps it: status, method, confidence, code, candidates."""
+        match = self.registry
+        if match is None:
+            return None
+        return {"status": match.status, "method": match.method, "confidence": match.confidence,
+                "code": match.lao.code if match.lao else None,
+                "candidates": [{"code": c.lao.code, "name": c.lao.name, "similarity": c.similarity}
+                               for c in match.candidates]}
 
     @property
     def warnings(self) -> list[Issue]:
@@ -813,4 +825,5 @@ def validate(submission: Submission, campaign: Campaign, received_at: datetime,
         lao=_summary(submission, case),
         judged_at=case.judged_at,
         late=campaign.is_late(case.judged_at),
+        registry=case.registry,
     )

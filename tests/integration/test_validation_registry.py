@@ -147,6 +147,7 @@ async def test_a_returned_submission_corrected_in_a_later_revision_is_validated_
     assert [(h["revision"], h["outcome"]) for h in history] == [(2, "validated"), (1, "returned")]
     assert [i["code"] for i in history[1]["issues"]] == codes(returned)
     assert history[0]["lao"]["size_class"] == "small" and history[0]["judged_at"]
+    assert history[0]["registry_match"]["status"] == "matched" and history[0]["registry_match"]["code"] == "5360301"
 
 
 @pytest.mark.parametrize(

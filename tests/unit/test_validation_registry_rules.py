@@ -77,6 +77,9 @@ def test_misspelt_name_is_validated_with_its_confidence_for_officials() -> None:
     issue = only(verdict, "LAO_NAME_MATCHED_APPROXIMATELY")
     assert verdict.outcome == "validated" and "94%" in issue.message_en and "5360301" in issue.message_th
     assert verdict.lao.code == "5360301"
+    record = verdict.registry_record
+    assert record is not None and (record["status"], record["method"], record["code"]) == ("matched", "name", "5360301")
+    assert 0.9 < record["confidence"] < 1.0
 
 
 def test_registry_district_other_than_the_one_given_is_returned() -> None:
