@@ -26,6 +26,11 @@ SUBMISSION_SCORED = "submission.scored"
 NOTIFICATION_SENT = "notification.sent"
 NOTIFICATION_FAILED = "notification.failed"
 REGISTRY_UPDATED = "registry.updated"
+# Scoring's commands to itself (routed to scoring's own queue only): re-score a campaign under a rubric
+# version, re-score one revision, recompute a score after reviewers' points changed.
+SCORING_RESCORE_RUN_REQUESTED = "scoring.rescore_run_requested"
+SCORING_RESCORE_REQUESTED = "scoring.rescore_requested"
+SCORING_REVIEW_RECORDED = "scoring.review_recorded"
 
 
 def utcnow() -> datetime:
@@ -179,6 +184,14 @@ class SubmissionScored(SubmissionRef):
         default="validation", description="What caused this score: a validated revision, reviewers' points, "
         "or a new rubric version (applicants are not e-mailed for a re-score)"
     )
+    score_version: int = Field(
+        default=1, ge=1, description="Grows by one each time this revision's score under this rubric version "
+        "changes (reviewers' points); the highest is the current score"
+    )
+    manual_pending: list[str] = Field(
+        default_factory=list, description="Committee criteria not scored yet: while any is pending, the tier is "
+        "provisional"
+    )
 
 
 class NotificationOutcome(EventData):
@@ -229,17 +242,50 @@ class RegistryUpdated(EventData):
                                      description="Codes of the province that this import no longer lists")
 
 
+class RescoreRunRequested(EventData):
+    """An administrator published a rubric version for a campaign: re-score every submission under it."""
+
+    EVENT_TYPE: ClassVar[str] = SCORING_RESCORE_RUN_REQUESTED
+    run_id: str
+    campaign: str
+    rubric_version: str
+    requested_by: str
+    requested_at: datetime
+
+
+class RescoreRequested(SubmissionRef):
+    """Re-score one revision under a rubric version, as part of a re-scoring run."""
+
+    EVENT_TYPE: ClassVar[str] = SCORING_RESCORE_REQUESTED
+    run_id: str
+    rubric_version: str
+
+
+class ReviewRecorded(SubmissionRef):
+    """A reviewer entered or changed points of committee criteria: recompute the revision's score."""
+
+    EVENT_TYPE: ClassVar[str] = SCORING_REVIEW_RECORDED
+    change_id: str = Field(description="The audit record of the change")
+    reviewer_id: str
+    criteria: list[str]
+
+
 EVENT_MODELS: dict[str, type[EventData]] = {
     model.EVENT_TYPE: model
     for model in (SubmissionReceived, SubmissionValidated, SubmissionReturned, SubmissionRejected,
                   SubmissionScored, NotificationSent, NotificationFailed, RegistryUpdated)
+}
+# Commands a service sends to itself through the bus (one consumer each); kept apart from the domain events
+# that every interested service may read.
+COMMAND_MODELS: dict[str, type[EventData]] = {
+    model.EVENT_TYPE: model for model in (RescoreRunRequested, RescoreRequested, ReviewRecorded)
 }
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """Each event type's schema: the envelope with its `data` replaced by that event's model."""
     schemas: dict[str, dict[str, Any]] = {}
-    for event_type, model in EVENT_MODELS.items():
+    for event_type, model in {**EVENT_MODELS, **COMMAND_MODELS}.items():
         schema = Envelope.model_json_schema()
         data_schema = model.model_json_schema()
         schema["$defs"] = {**schema.get("$defs", {}), **data_schema.pop("$defs", {})}

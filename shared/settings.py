@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     registry_admin_token: SecretStr | None = None
     registry_max_upload_bytes: int = Field(default=50_000_000, ge=1_000)
 
+    # Scoring: an extra directory of rubric files (<version>.toml) besides the built-in ones, and the admin
+    # token for reviewers, assignments and re-scoring (docs/scoring.md); without it the admin API refuses all.
+    scoring_rubrics_dir: str | None = None
+    scoring_admin_token: SecretStr | None = None
+
     # Notification's e-mail channel.
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=1025, ge=1, le=65535)
@@ -90,6 +95,13 @@ class Settings(BaseSettings):
     def _token_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("REGISTRY_ADMIN_TOKEN must be at least 16 characters (e.g. `openssl rand -hex 24`)")
+        return value
+
+    @field_validator("scoring_admin_token")
+    @classmethod
+    def _scoring_token_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("SCORING_ADMIN_TOKEN must be at least 16 characters (e.g. `openssl rand -hex 24`)")
         return value
 
     @property

@@ -10,7 +10,15 @@ from shared import events
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "validation": (events.SUBMISSION_RECEIVED,),
-    "scoring": (events.SUBMISSION_VALIDATED,),
+    # Returned and rejected revisions too: a newer revision that did not pass supersedes an older scored one.
+    "scoring": (
+        events.SUBMISSION_VALIDATED,
+        events.SUBMISSION_RETURNED,
+        events.SUBMISSION_REJECTED,
+        events.SCORING_RESCORE_RUN_REQUESTED,
+        events.SCORING_RESCORE_REQUESTED,
+        events.SCORING_REVIEW_RECORDED,
+    ),
     "notification": (
         events.SUBMISSION_RECEIVED,
         events.SUBMISSION_RETURNED,
