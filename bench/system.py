@@ -1,0 +1,152 @@
+"""The whole system as processes for a benchmark run: its own namespace on the broker and store, every
+service as `python -m services.<name>`, a local SMTP sink, and the probes the report needs (store write
+counters, service metrics, queue depths, CPU and memory per process)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import httpx
+import psutil
+from pymongo import AsyncMongoClient
+
+from devtools.infra import free_port, wait_for_port
+from shared.topology import SUBSCRIPTIONS, Names
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ("intake", "validation", "scoring", "notification", "reporting")
+_SAMPLE = re.compile(r'^(smartcity_[a-z_]+_total)\{([^}]*)\} ([0-9.e+]+)$', re.M)
+
+
+@dataclass
+class System:
+    amqp_url: str
+    mongodb_url: str
+    log_dir: Path
+    namespace: str = field(default_factory=lambda: "bench" + uuid.uuid4().hex[:8])
+    ports: dict[str, int] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    smtp: subprocess.Popen[bytes] | None = None
+    env_extra: dict[str, str] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def start(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        smtp_port = free_port()
+        self.smtp = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}",
+                                      "-c", "aiosmtpd.handlers.Sink"], cwd=ROOT)
+        wait_for_port("127.0.0.1", smtp_port)
+        for service in SERVICES:
+            self.ports[service] = free_port()
+            env = {**os.environ, "SERVICE_NAME": service, "ENVIRONMENT": "test", "LOG_LEVEL": "WARNING",
+                   "AMQP_URL": self.amqp_url, "MONGODB_URL": self.mongodb_url,
+                   "MONGODB_DB_PREFIX": self.namespace, "BUS_NAMESPACE": self.namespace,
+                   "HTTP_PORT": str(self.ports[service]), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+                   "INTAKE_AUTH_REQUIRED": "false", "REPORTING_AUTH_REQUIRED": "false", **self.env_extra}
+            log = open(self.log_dir / f"{service}.log", "ab")
+            self.processes[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
+                                                       cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        for service in SERVICES:
+            deadline = time.monotonic() + 90
+            while True:
+                if self.processes[service].poll() is not None:
+                    raise RuntimeError(f"{service} exited; see {self.log_dir / (service + '.log')}")
+                try:
+                    if httpx.get(f"{self.url(service)}/health/ready", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{service} not ready")
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.smtp is not None:
+            self.smtp.terminate()
+            self.smtp.wait(timeout=10)
+
+    async def cleanup(self) -> None:
+        names = Names(self.namespace)
+        connection = await aio_pika.connect(self.amqp_url)
+        try:
+            channel = await connection.channel()
+            for service in SUBSCRIPTIONS:
+                for queue in [names.queue(service), names.dead_letter_queue(service),
+                              *(names.retry_queue(service, d) for d in (1000, 5000, 30000))]:
+                    await channel.queue_delete(queue)
+            await channel.exchange_delete(names.events_exchange)
+            await channel.exchange_delete(names.dead_letter_exchange)
+        finally:
+            await connection.close()
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(self.mongodb_url)
+        try:
+            for database in await client.list_database_names():
+                if database.startswith(self.namespace + "_"):
+                    await client.drop_database(database)
+        finally:
+            await client.close()
+
+    # -- probes ------------------------------------------------------------------------------
+
+    async def store_writes(self) -> int:
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(self.mongodb_url)
+        try:
+            counters = (await client.admin.command("serverStatus"))["opcounters"]
+        finally:
+            await client.close()
+        return int(counters["insert"] + counters["update"] + counters["delete"])
+
+    async def message_counts(self) -> dict[str, float]:
+        """Sums over every service: events published, messages consumed, retried, dead-lettered."""
+        totals: dict[str, float] = {}
+        async with httpx.AsyncClient(timeout=10) as client:
+            for service in SERVICES:
+                text = (await client.get(f"{self.url(service)}/metrics")).text
+                for name, _labels, value in _SAMPLE.findall(text):
+                    totals[name] = totals.get(name, 0.0) + float(value)
+        return totals
+
+    async def queue_depths(self) -> dict[str, int]:
+        names = Names(self.namespace)
+        connection = await aio_pika.connect(self.amqp_url)
+        try:
+            channel = await connection.channel()
+            depths = {}
+            for service in SUBSCRIPTIONS:
+                queue = await channel.declare_queue(names.queue(service), passive=True)
+                depths[service] = int(queue.declaration_result.message_count or 0)
+            return depths
+        finally:
+            await connection.close()
+
+    def resources(self) -> dict[str, dict[str, float]]:
+        """CPU seconds used so far and resident memory now, per service process."""
+        found = {}
+        for service, process in self.processes.items():
+            try:
+                handle = psutil.Process(process.pid)
+                times = handle.cpu_times()
+                found[service] = {"cpu_seconds": times.user + times.system,
+                                  "rss_mib": handle.memory_info().rss / 2**20}
+            except psutil.Error:
+                found[service] = {"cpu_seconds": 0.0, "rss_mib": 0.0}
+        return found
