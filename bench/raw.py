@@ -23,7 +23,7 @@ async def broker(amqp_url: str, count: int) -> dict[str, Any]:
     name = f"bench.raw.{uuid.uuid4().hex[:8]}"
     try:
         channel = await connection.channel(publisher_confirms=True)
-        queue = await channel.declare_queue(name, durable=True, arguments={"x-queue-type": "quorum"})
+        await channel.declare_queue(name, durable=True, arguments={"x-queue-type": "quorum"})
 
         def message() -> aio_pika.Message:
             return aio_pika.Message(BODY, delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
@@ -73,7 +73,8 @@ async def broker(amqp_url: str, count: int) -> dict[str, Any]:
 
 async def store(mongodb_url: str, count: int) -> dict[str, Any]:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url)
-    database = client.get_database(f"bench_raw_{uuid.uuid4().hex[:8]}", write_concern=WriteConcern(w="majority", j=True))
+    database = client.get_database(f"bench_raw_{uuid.uuid4().hex[:8]}",
+                                   write_concern=WriteConcern(w="majority", j=True))
     try:
         collection = database["documents"]
         await collection.create_index("key", unique=True)

@@ -254,7 +254,8 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
         return {}
     e2e = run["end_to_end_submissions_per_s"]
     return {
-        "store_write_utilisation": round(e2e * run["store_writes_per_submission"] / store["insert_one_journaled_per_s"], 3),
+        "store_write_utilisation": round(e2e * run["store_writes_per_submission"]
+                                         / store["insert_one_journaled_per_s"], 3),
         "broker_publish_utilisation": round(e2e * run["events_published_per_submission"]
                                             / broker["publish_confirmed_sequential_per_s"], 3),
         "broker_consume_utilisation": round(e2e * run["messages_consumed_per_submission"]
@@ -279,15 +280,18 @@ def markdown(report: dict[str, Any]) -> str:
                   "| --- | --- | --- | --- | --- |"]
         for row in report["latency"]:
             p = row["latency_ms"]
-            lines.append(f"| {row['concurrency']} | {row['intake_requests_per_s']} | {p['p50']} | {p['p95']} | {p['p99']} |")
+            lines.append(f"| {row['concurrency']} | {row['intake_requests_per_s']} | {p['p50']} | {p['p95']} "
+                         f"| {p['p99']} |")
         lines.append("")
     if report.get("sustained"):
         s = report["sustained"]
         f = s["freshness_ms"]
         lines += ["## Sustained end to end", "", "| figure | value |", "| --- | --- |",
                   f"| submissions posted (incl. resubmissions) | {s['submissions_posted']} |",
-                  f"| end-to-end submissions/s (intake → scored and visible in reporting) | {s['end_to_end_submissions_per_s']} |",
-                  f"| freshness p50 / p95 / p99 ms (POST → final status in reporting) | {f['p50']} / {f['p95']} / {f['p99']} |",
+                  "| end-to-end submissions/s (intake → scored and visible in reporting) | "
+                  f"{s['end_to_end_submissions_per_s']} |",
+                  "| freshness p50 / p95 / p99 ms (POST → final status in reporting) | "
+                  f"{f['p50']} / {f['p95']} / {f['p99']} |",
                   f"| MongoDB writes per submission | {s['store_writes_per_submission']} |",
                   f"| events published per submission | {s['events_published_per_submission']} |",
                   f"| messages consumed per submission | {s['messages_consumed_per_submission']} |",
