@@ -230,8 +230,10 @@ def split_list(value: str) -> list[str]:
 def normalise_url(text: str) -> str:
     """Trim a web address as people paste it: surrounding brackets and trailing punctuation go, and an address
     written without its scheme (`www.example.go.th`, `drive.google.com/...`) gets `https://`."""
-    url = clean_text(text).strip("<>\"'")
-    url = url.rstrip(".,;)")
+    url = clean_text(text)
+    trimmed = None
+    while trimmed != url:  # "<https://...>." loses both the bracket and the full stop
+        trimmed, url = url, url.strip("<>\"'").rstrip(".,;)")
     if url and not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE) and _BARE_DOMAIN.match(url):
         url = "https://" + url
     return url

@@ -5,6 +5,7 @@ importing the same file again creates nothing new."""
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -85,7 +86,8 @@ def csv_rows(binary: IO[bytes]) -> Iterator[list[str]]:
     try:
         yield from csv.reader(text, strict=False)
     finally:
-        text.detach()  # the caller owns the file
+        with contextlib.suppress(ValueError):  # the caller owns the file (and may have closed it already)
+            text.detach()
 
 
 async def import_rows(rows: Iterator[list[str]], mapping: FormMapping, accept: AcceptBatch, *,
