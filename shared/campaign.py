@@ -6,7 +6,7 @@ import tomllib
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -29,6 +29,12 @@ class Campaign(BaseModel):
     # Above this a project's budget is taken for a typing slip (satang, an extra zero) and returned for
     # correction. 500 million baht is more than most municipalities' whole yearly budget.
     max_project_budget_thb: int = Field(default=500_000_000, gt=0)
+    # Notification's schedule (docs/notification.md): reminders to the offices this long before the
+    # submission deadline ("7d", "1d", "3h", "30m"), and a daily digest at this Thai time ("HH:MM") from the
+    # day after opening until the day after the deadline. An empty list or "" turns them off.
+    reminders_before_deadline: tuple[Annotated[str, Field(pattern=r"^[1-9][0-9]*[dhm]$")], ...] = (
+        "7d", "1d", "3h")
+    digest_time: str = Field(default="08:00", pattern=r"^$|^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Campaign:

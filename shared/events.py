@@ -26,6 +26,11 @@ SUBMISSION_SCORED = "submission.scored"
 NOTIFICATION_SENT = "notification.sent"
 NOTIFICATION_FAILED = "notification.failed"
 REGISTRY_UPDATED = "registry.updated"
+# Notification's reminders and digests to offices (no submission of their own).
+NOTIFICATION_AREA_SENT = "notification.area_sent"
+NOTIFICATION_AREA_FAILED = "notification.area_failed"
+# Notification's command to itself (its own queue only): one office's reminder or digest is due.
+SCHEDULE_NOTICE_DUE = "schedule.notice_due"
 # Scoring's commands to itself (routed to scoring's own queue only): re-score a campaign under a rubric
 # version, re-score one revision, recompute a score after reviewers' points changed.
 SCORING_RESCORE_RUN_REQUESTED = "scoring.rescore_run_requested"
@@ -214,6 +219,44 @@ class NotificationFailed(NotificationOutcome):
     EVENT_TYPE: ClassVar[str] = NOTIFICATION_FAILED
 
 
+class AreaNotificationOutcome(EventData):
+    """A reminder or digest to an office, sent or given up: about an area, not one submission."""
+
+    notification_id: str
+    campaign: str
+    slot: str = Field(description="The schedule slot, e.g. reminder-7d or digest-2025-11-20")
+    template: str
+    channel: str
+    recipient: str = Field(description="Masked recipient address")
+    recipient_kind: str = Field(description="district, province or national")
+    areas: list[str] = Field(default_factory=list, description="DOPA codes the office covers; none = national")
+    attempts: int
+    error: str | None = None
+
+
+class AreaNotificationSent(AreaNotificationOutcome):
+    EVENT_TYPE: ClassVar[str] = NOTIFICATION_AREA_SENT
+
+
+class AreaNotificationFailed(AreaNotificationOutcome):
+    EVENT_TYPE: ClassVar[str] = NOTIFICATION_AREA_FAILED
+
+
+class NoticeDue(EventData):
+    """A slot of a campaign's notification schedule fired: one office contact's reminder or digest is due.
+    Names the contact by its hash in notification's directory; the address never travels on the bus."""
+
+    EVENT_TYPE: ClassVar[str] = SCHEDULE_NOTICE_DUE
+    campaign: str
+    slot: str
+    template: Literal["reminder", "digest"]
+    due_at: datetime
+    recipient_kind: str
+    channel: str
+    recipient_hash: str
+    areas: list[str] = Field(default_factory=list)
+
+
 class RegistryLao(BaseModel):
     """One LAO of DLA's registry as validation imported it (codes are DOPA's; the type is stored, never
     derived from the LAO code)."""
@@ -273,12 +316,13 @@ class ReviewRecorded(SubmissionRef):
 EVENT_MODELS: dict[str, type[EventData]] = {
     model.EVENT_TYPE: model
     for model in (SubmissionReceived, SubmissionValidated, SubmissionReturned, SubmissionRejected,
-                  SubmissionScored, NotificationSent, NotificationFailed, RegistryUpdated)
+                  SubmissionScored, NotificationSent, NotificationFailed, RegistryUpdated,
+                  AreaNotificationSent, AreaNotificationFailed)
 }
 # Commands a service sends to itself through the bus (one consumer each); kept apart from the domain events
 # that every interested service may read.
 COMMAND_MODELS: dict[str, type[EventData]] = {
-    model.EVENT_TYPE: model for model in (RescoreRunRequested, RescoreRequested, ReviewRecorded)
+    model.EVENT_TYPE: model for model in (RescoreRunRequested, RescoreRequested, ReviewRecorded, NoticeDue)
 }
 
 

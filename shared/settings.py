@@ -68,6 +68,26 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=15.0, gt=0)
     mail_from: str = "Smart City Selection <no-reply@smartcity.example.go.th>"
 
+    # Notification (docs/notification.md). STARTTLS to a server whose certificate a private CA signed: its bundle.
+    smtp_tls_ca_file: str | None = None
+    # Operators' template files (*.j2) laid over the built-in ones, and their routing file (routing.toml).
+    notification_templates_dir: str | None = None
+    notification_routing_file: str | None = None
+    # Thai digits (๒๕ พฤศจิกายน ๒๕๖๘) in the Thai text's dates and numbers, as DLA's letters write them.
+    notification_thai_digits: bool = False
+    notification_http_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Signs every outgoing webhook (X-Signature: hex HMAC-SHA256 of "<X-Timestamp>.<body>"); webhooks are not
+    # sent without it.
+    notification_webhook_secret: SecretStr | None = None
+    # LINE Messaging API (push messages); LINE contacts are not sent to without the channel access token.
+    line_api_base_url: str = Field(default="https://api.line.me", pattern=r"^https?://[^\s]+$")
+    line_channel_access_token: SecretStr | None = None
+    # Bearer token of notification's admin API (directory imports); without it the API refuses them.
+    notification_admin_token: SecretStr | None = None
+    # How often the scheduler looks for due reminders and digests, and how late a missed one may still go out.
+    notification_schedule_interval_seconds: float = Field(default=60.0, gt=0, le=3600)
+    notification_schedule_max_late_hours: float = Field(default=24.0, ge=0)
+
     @field_validator("bus_retry_delays_ms", mode="before")
     @classmethod
     def _parse_delays(cls, value: object) -> object:
@@ -102,6 +122,13 @@ class Settings(BaseSettings):
     def _scoring_token_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("SCORING_ADMIN_TOKEN must be at least 16 characters (e.g. `openssl rand -hex 24`)")
+        return value
+
+    @field_validator("notification_admin_token", "notification_webhook_secret")
+    @classmethod
+    def _notification_secrets_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 24`)")
         return value
 
     @property

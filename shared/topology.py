@@ -21,9 +21,13 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     ),
     "notification": (
         events.SUBMISSION_RECEIVED,
+        # Accepted revisions: notification's own area-progress model (who is done, who is still to chase).
+        events.SUBMISSION_VALIDATED,
         events.SUBMISSION_RETURNED,
         events.SUBMISSION_REJECTED,
         events.SUBMISSION_SCORED,
+        # Its own command: one office's reminder or digest is due (written by its scheduler).
+        events.SCHEDULE_NOTICE_DUE,
         # Who has not submitted yet: notification keeps its own copy of the registry (acked until then).
         "registry.*",
     ),
