@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     registry_admin_token: SecretStr | None = None
     registry_max_upload_bytes: int = Field(default=50_000_000, ge=1_000)
 
+    # Reporting's API: bearer tokens scoped to a district, a province or the nation (services/reporting/tokens.py).
+    # Off only for local development and tests; never in production.
+    reporting_auth_required: bool = True
+    # How long reporting trusts a token it has looked up (a revoked token stops working within this time).
+    reporting_token_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
+
     # Scoring: an extra directory of rubric files (<version>.toml) besides the built-in ones, and the admin
     # token for reviewers, assignments and re-scoring (docs/scoring.md); without it the admin API refuses all.
     scoring_rubrics_dir: str | None = None
@@ -108,6 +114,13 @@ class Settings(BaseSettings):
         # A field validator (not a model one): its error shows this value only, never the secrets beside it.
         if info.data.get("environment") == "production" and not value:
             raise ValueError("INTAKE_AUTH_REQUIRED=false is refused in production: every sender must authenticate")
+        return value
+
+    @field_validator("reporting_auth_required")
+    @classmethod
+    def _production_reports_need_tokens(cls, value: bool, info: ValidationInfo) -> bool:
+        if info.data.get("environment") == "production" and not value:
+            raise ValueError("REPORTING_AUTH_REQUIRED=false is refused in production: every reader needs a token")
         return value
 
     @field_validator("registry_admin_token")

@@ -70,6 +70,8 @@ class Namespace:
             # Intake's sender authentication is proven by its own tests (tests/integration/test_intake_auth.py),
             # which turn it on; everywhere else a test posts as an unauthenticated local client.
             "INTAKE_AUTH_REQUIRED": "false",
+            # Likewise reporting's tokens: its scope tests turn them on (tests/integration/test_reporting_access.py).
+            "REPORTING_AUTH_REQUIRED": "false",
         }
         if self.smtp_port:
             values.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.smtp_port)})
