@@ -13,10 +13,13 @@ Shape of a view (stored as one document of `submission_views`, `_id` = submissio
                          province and district codes borrowed from an earlier revision when unresolved
     province_key         lao.province_code, or "unknown"
     province_keys_seen   every province_key the view ever had (its aggregates are recomputed on each event)
+    district_key         lao.district_code, or None while the district is not known
+    district_keys_seen   every district code the view ever had (as for provinces)
     current_revision     highest revision seen in a submission.* event (None when only notifications)
     status, score        those of the current revision
-    revisions            {"<n>": {revision, status, status_rank, received_at, issues, score, lao, history,
-                                  set_by}}
+    revisions            {"<n>": {revision, status, status_rank, received_at, issues, score, lao, form,
+                                  history, set_by}}   form = the canonical submission (the report form),
+                                  validation's copy over intake's
     notifications        [{notification_id, revision, template, channel, status, attempts, error,
                            occurred_at, event_id}]
     last_event_at        latest occurred_at seen
@@ -50,7 +53,7 @@ UNKNOWN_PROVINCE = "unknown"
 STATUS_RANK: dict[str, int] = {"received": 1, "validated": 2, "returned": 2, "rejected": 2, "scored": 3}
 STATUSES: tuple[str, ...] = ("received", "validated", "returned", "rejected", "scored")
 TIERS: tuple[str, ...] = ("outstanding", "efficient", "not_selected")
-INTERNAL_FIELDS = frozenset({"_id", "applied_event_ids", "version", "province_keys_seen"})
+INTERNAL_FIELDS = frozenset({"_id", "applied_event_ids", "version", "province_keys_seen", "district_keys_seen"})
 
 # Where an event's LaoSummary ranks: validation resolved the codes against the registry, intake only guessed.
 _LAO_RANK = {events.SUBMISSION_RECEIVED: 1}
@@ -147,6 +150,8 @@ def _new_view(submission_id: str, campaign: str) -> Document:
         "lao": None,
         "province_key": UNKNOWN_PROVINCE,
         "province_keys_seen": [],
+        "district_key": None,
+        "district_keys_seen": [],
         "current_revision": None,
         "status": None,
         "score": None,
@@ -186,6 +191,7 @@ def _new_revision(revision: int) -> Document:
         "issues": [],
         "score": None,
         "lao": None,
+        "form": None,
         "history": [],
         "set_by": {},
     }
@@ -213,6 +219,11 @@ def _apply_submission_event(view: Document, data: SubmissionRef, envelope: Envel
         entry["lao"] = lao.model_dump(mode="json")
         set_by["lao"] = _mark(lao_key)
 
+    form = getattr(data, "submission", None)
+    if form is not None and _newer(lao_key, set_by.get("form")):
+        entry["form"] = form.model_dump(mode="json")
+        set_by["form"] = _mark(lao_key)
+
     issues: list[Any] | None = None
     if isinstance(data, SubmissionReceived):
         entry["received_at"] = utc_ms(data.received_at)
@@ -221,8 +232,9 @@ def _apply_submission_event(view: Document, data: SubmissionRef, envelope: Envel
     elif isinstance(data, SubmissionReturned | SubmissionRejected):
         issues = data.issues
     elif isinstance(data, SubmissionScored):
-        score_key: Key = (0, at, envelope.event_id)
-        # Re-scoring under a new rubric version is a later submission.scored of the same revision.
+        # Scoring may score one revision several times (validation, reviewers' points, a re-score under a new
+        # rubric version): the newest score wins, the score's own version breaking a tie of the same instant.
+        score_key: Key = (0, at, f"{data.score_version:06d}:{envelope.event_id}")
         if _newer(score_key, set_by.get("score")):
             entry["score"] = {
                 "total": data.total,
@@ -233,6 +245,8 @@ def _apply_submission_event(view: Document, data: SubmissionRef, envelope: Envel
                 "rubric_version": data.rubric_version,
                 "criteria": [criterion.model_dump(mode="json") for criterion in data.criteria],
                 "trigger": data.trigger,
+                "score_version": data.score_version,
+                "manual_pending": list(data.manual_pending),
                 "scored_at": at,
             }
             set_by["score"] = _mark(score_key)
@@ -286,6 +300,10 @@ def _derive(view: Document) -> None:
     view["province_key"] = (view["lao"] or {}).get("province_code") or UNKNOWN_PROVINCE
     if view["province_key"] not in view["province_keys_seen"]:
         view["province_keys_seen"] = sorted([*view["province_keys_seen"], view["province_key"]])
+    view["district_key"] = (view["lao"] or {}).get("district_code")
+    seen = view.setdefault("district_keys_seen", [])
+    if view["district_key"] is not None and view["district_key"] not in seen:
+        view["district_keys_seen"] = sorted([*seen, view["district_key"]])
 
 
 _PROVINCE_FIELDS = ("province_code", "province_name", "district_code", "district_name")

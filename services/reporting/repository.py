@@ -1,36 +1,52 @@
-"""Reporting's read models in MongoDB: one view per submission, one per province, one per campaign.
+"""Reporting's read models in MongoDB, updated from events and never from other services' databases.
 
-Each event updates its submission's view (`projection.apply`, written with optimistic concurrency), then
-*recomputes* the figures of the view's province(s) from the submission views with an aggregation, then
-the national figures from the province views. Recomputing from the per-submission views, rather than
-incrementing and decrementing counters, is what makes duplicates, reordering and a crash between the
-writes harmless: the province and national figures are always a function of the submission views as they
-are, so an event seen twice, late, or redelivered after a crash that came before the aggregates were
-written simply recomputes the same figures again.
+Collections (database `<prefix>_reporting`):
+
+    event_log         every event reporting consumed, append-only, `_id` = event id (the rebuild's source)
+    submission_views  one per submission (`projection.apply`), written with optimistic concurrency
+    registry          one per province: DLA's LAO list as the newest `registry.updated` gave it
+    district_views    one per campaign × district: figures, expected municipalities, who has not submitted
+    province_views    one per campaign × province (and `unknown` for submissions not yet placed)
+    national_views    one per campaign: totals, one row per province, figures per size group
+
+Each event updates its submission's view, then *recomputes* the figures of the view's district(s) and
+province(s) from the submission views (`figures.area_figures`), then the national figures from the province
+views. Recomputing rather than incrementing counters is what makes duplicates, reordering and a crash
+between the writes harmless: the figures are always a function of the views as they are, so an event seen
+twice, late, or redelivered after a crash before the aggregates were written recomputes the same figures.
 
 Concurrent handlers (prefetch, several replicas) could otherwise let an aggregate computed earlier land
 after one computed later. Each aggregate carries `source_version`, the sum of the versions of what it was
-computed from (submission views that have ever been in the province; province views of the campaign).
-Those versions only grow, so that sum only grows, and an aggregate is written only over one with a
-smaller sum: a stale computation never overwrites a fresher one.
+computed from (the views that have ever been in the area, the province's registry; the province views of
+the campaign). Those versions only grow, so the sum only grows, and an aggregate is written only over one
+with a smaller sum: a stale computation never overwrites a fresher one.
+
+Rankings within a size group are read straight from the submission views (an indexed sort on the score),
+so they never lag behind the views they rank.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import re
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import geothai
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.reporting import figures as area
 from services.reporting import projection
-from services.reporting.projection import STATUSES, TIERS, UNKNOWN_PROVINCE
+from services.reporting.projection import UNKNOWN_PROVINCE
 from shared.bus import PermanentFailure
-from shared.events import Envelope
+from shared.campaign import CampaignBook, UnknownCampaign
+from shared.events import REGISTRY_UPDATED, Envelope, RegistryUpdated
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -38,10 +54,16 @@ log = get_logger(__name__)
 Document = dict[str, Any]
 _WRITE_ATTEMPTS = 8
 PROVINCE_LIST_LIMIT = 2000
+COLLECTIONS = ("event_log", "submission_views", "registry", "district_views", "province_views", "national_views")
+# What the figures read of a submission view: small, so recomputing an area stays cheap.
+_SLIM = {"status": 1, "score.total": 1, "score.max_total": 1, "score.tier": 1, "score.size_group": 1,
+         "lao.code": 1, "version": 1, "province_key": 1, "district_key": 1}
+_FIGURE_FIELDS = ("submissions", "counts", "score_sum", "average_score", "tiers", "score_histogram",
+                  "size_groups", "expected", "expected_submitted")
 
 
 class ViewContended(RuntimeError):
-    """Too many concurrent writers of one submission view: the bus retries the event later."""
+    """Too many concurrent writers of one view: the bus retries the event later."""
 
 
 def province_names(key: str) -> tuple[str, str]:
@@ -54,37 +76,96 @@ def province_names(key: str) -> tuple[str, str]:
     return province.name_th, province.name_en
 
 
-def _empty_figures() -> Document:
-    return {"submissions": 0, "counts": dict.fromkeys(STATUSES, 0), "score_sum": 0.0, "average_score": None,
-            "tiers": dict.fromkeys(TIERS, 0)}
+def district_names(code: str) -> tuple[str, str]:
+    district = geothai.district(code)
+    if district is None:
+        return code, code
+    return district.name_th, district.name_en
 
 
-def _average(score_sum: float, scored: int) -> float | None:
-    return round(score_sum / scored, 2) if scored else None
-
-
-def province_id(campaign: str, key: str) -> str:
+def area_id(campaign: str, key: str) -> str:
     return f"{campaign}/{key}"
 
 
+province_id = area_id
+
+
+@dataclass(frozen=True)
+class SubmissionFilter:
+    """Which submissions a list or a ranking shows; every field narrows it."""
+
+    province: str | None = None
+    district: str | None = None
+    status: str | None = None
+    tier: str | None = None
+    size_group: str | None = None
+    name: str | None = None
+
+    def query(self, campaign: str) -> Document:
+        query: Document = {"campaign": campaign, "status": {"$ne": None}}
+        if self.province is not None:
+            query["lao.province_code"] = None if self.province == UNKNOWN_PROVINCE else self.province
+        if self.district is not None:
+            query["lao.district_code"] = self.district
+        if self.status is not None:
+            query["status"] = self.status
+        if self.tier is not None:
+            query["score.tier"] = self.tier
+        if self.size_group is not None:
+            query["score.size_group"] = self.size_group
+        if self.name:
+            query["lao.name"] = {"$regex": re.escape(self.name)}
+        return query
+
+
+SORTS: dict[str, list[tuple[str, int]]] = {
+    "name": [("lao.name", ASCENDING), ("_id", ASCENDING)],
+    "score": [("score.total", DESCENDING), ("lao.name", ASCENDING), ("_id", ASCENDING)],
+    "updated": [("last_event_at", DESCENDING), ("_id", ASCENDING)],
+}
+
+
 class ReadModels:
-    def __init__(self, submissions: AsyncCollection[Document], provinces: AsyncCollection[Document],
-                 national: AsyncCollection[Document]) -> None:
-        self.submissions = submissions
-        self.provinces = provinces
-        self.national = national
+    def __init__(self, db: AsyncDatabase[Document], campaigns: CampaignBook, *, prefix: str = "") -> None:
+        """`prefix` names a second set of collections in the same database (the rebuild writes those)."""
+        self.db = db
+        self.prefix = prefix
+        self.campaigns = campaigns
+        self.event_log: AsyncCollection[Document] = db["event_log"]  # one log, whatever the prefix
+        self.submissions: AsyncCollection[Document] = db[prefix + "submission_views"]
+        self.registry: AsyncCollection[Document] = db[prefix + "registry"]
+        self.districts: AsyncCollection[Document] = db[prefix + "district_views"]
+        self.provinces: AsyncCollection[Document] = db[prefix + "province_views"]
+        self.national: AsyncCollection[Document] = db[prefix + "national_views"]
+
+    @property
+    def read_model_collections(self) -> list[AsyncCollection[Document]]:
+        return [self.submissions, self.registry, self.districts, self.provinces, self.national]
 
     async def create_indexes(self) -> None:
+        await self.event_log.create_index([("campaign", ASCENDING), ("occurred_at", ASCENDING)],
+                                          name="campaign_time")
         await self.submissions.create_index([("campaign", ASCENDING), ("lao.province_code", ASCENDING)],
                                             name="campaign_province")
         await self.submissions.create_index([("campaign", ASCENDING), ("province_keys_seen", ASCENDING)],
                                             name="campaign_provinces_seen")
+        await self.submissions.create_index([("campaign", ASCENDING), ("district_keys_seen", ASCENDING)],
+                                            name="campaign_districts_seen")
+        await self.submissions.create_index([("campaign", ASCENDING), ("status", ASCENDING),
+                                             ("score.size_group", ASCENDING), ("score.total", DESCENDING)],
+                                            name="ranking")
+        await self.districts.create_index([("campaign", ASCENDING), ("province_code", ASCENDING)],
+                                          name="campaign_province")
         await self.provinces.create_index([("campaign", ASCENDING)], name="campaign")
 
     # -- the handler -------------------------------------------------------------------------
 
     async def handle(self, envelope: Envelope) -> None:
-        """Project one event. Returns only once every write is done: the bus acks after this."""
+        """Log and project one event. Returns only once every write is done: the bus acks after this."""
+        await self.log(envelope)
+        if envelope.event_type == REGISTRY_UPDATED and envelope.schema_version == 1:
+            await self.handle_registry(envelope)
+            return
         if not projection.handles(envelope):
             log.info("event ignored by reporting", schema_version=envelope.schema_version)
             return
@@ -95,7 +176,22 @@ class ReadModels:
         if view is None:
             return
         # Also on a duplicate: a crash after the view's write but before these leaves them to the redelivery.
+        await self.refresh_around(view)
+
+    async def log(self, envelope: Envelope) -> None:
+        """Append the event to the log; one entry per event id, so a redelivery adds nothing."""
+        campaign = envelope.data.get("campaign")
+        document = {"_id": envelope.event_id, **envelope.model_dump(exclude={"event_id"}),
+                    "campaign": campaign if isinstance(campaign, str) else None, "logged_at": datetime.now(UTC)}
+        try:
+            await self.event_log.insert_one(document)
+        except DuplicateKeyError:
+            pass  # logged by an earlier delivery; the projection below is idempotent on its own
+
+    async def refresh_around(self, view: Document) -> None:
         campaign = view["campaign"]
+        for code in view.get("district_keys_seen") or []:
+            await self.refresh_district(campaign, code)
         for key in view["province_keys_seen"]:
             await self.refresh_province(campaign, key)
         await self.refresh_national(campaign)
@@ -110,84 +206,126 @@ class ReadModels:
             if new is None:
                 return current
             new["_id"] = data.submission_id
-            if current is None:
-                try:
-                    await self.submissions.insert_one(new)
-                except DuplicateKeyError:
-                    log.debug("submission view created concurrently; reloading")
-                    continue  # another event of this submission created it first: apply onto that one
+            if await _write_versioned(self.submissions, current, new):
                 return new
-            result = await self.submissions.replace_one({"_id": data.submission_id, "version": current["version"]},
-                                                        new)
-            if result.matched_count == 1:
-                return new
-            log.debug("submission view changed concurrently; reloading")
             await asyncio.sleep(random.uniform(0.005, 0.05))  # another event of it won the race: reload
         raise ViewContended(f"submission view {data.submission_id} kept changing under this event")
 
+    async def handle_registry(self, envelope: Envelope) -> None:
+        data = envelope.read(RegistryUpdated)
+        for _ in range(_WRITE_ATTEMPTS):
+            current = await self.registry.find_one({"_id": data.province_code})
+            new = area.apply_registry(current, data)
+            if new is None or await _write_versioned(self.registry, current, new):
+                break
+            await asyncio.sleep(random.uniform(0.005, 0.05))
+        else:
+            raise ViewContended(f"registry of province {data.province_code} kept changing under this event")
+        for campaign in await self.campaign_keys():
+            await self.refresh_province_area(campaign, data.province_code)
+
+    async def campaign_keys(self) -> list[str]:
+        """Campaigns whose expected figures a registry change touches: configured ones and any with views."""
+        seen = await self.national.distinct("campaign")
+        return sorted({*self.campaigns.keys(), *seen})
+
+    def eligible_types(self, campaign: str) -> tuple[str, ...]:
+        try:
+            return self.campaigns.get(campaign).eligible_lao_types
+        except UnknownCampaign:
+            return ()
+
     # -- aggregates --------------------------------------------------------------------------
 
+    async def refresh_province_area(self, campaign: str, province_code: str) -> None:
+        """Every district of a province, the province, and the nation (after its registry changed)."""
+        registry = await self.registry.find_one({"_id": province_code})
+        codes = {lao.get("district_code") for lao in (registry or {}).get("laos", [])}
+        codes |= set(await self.districts.distinct("district_code",
+                                                   {"campaign": campaign, "province_code": province_code}))
+        codes |= set(await self.submissions.distinct("district_keys_seen", {
+            "campaign": campaign, "province_keys_seen": province_code}))
+        for code in sorted(c for c in codes if isinstance(c, str) and c.startswith(province_code)):
+            await self.refresh_district(campaign, code)
+        await self.refresh_province(campaign, province_code)
+        await self.refresh_national(campaign)
+
+    async def refresh_campaign(self, campaign: str) -> None:
+        """Every aggregate of a campaign, from the submission views and the registry."""
+        districts = set(await self.submissions.distinct("district_keys_seen", {"campaign": campaign}))
+        provinces = set(await self.submissions.distinct("province_keys_seen", {"campaign": campaign}))
+        async for registry in self.registry.find({}, {"laos.district_code": 1}):
+            provinces.add(registry["_id"])
+            districts |= {lao.get("district_code") for lao in registry.get("laos", [])}
+        for code in sorted(c for c in districts if isinstance(c, str)):
+            await self.refresh_district(campaign, code)
+        for key in sorted(provinces):
+            await self.refresh_province(campaign, key)
+        await self.refresh_national(campaign)
+
+    async def _views_seen(self, campaign: str, field: str, key: str) -> list[Document]:
+        return await self.submissions.find({"campaign": campaign, field: key}, _SLIM,
+                                           sort=[("_id", ASCENDING)]).to_list(None)
+
+    async def refresh_district(self, campaign: str, code: str) -> None:
+        """Recompute one district's figures and store them unless fresher ones exist."""
+        seen = await self._views_seen(campaign, "district_keys_seen", code)
+        here = [view for view in seen if view.get("district_key") == code]
+        province_code = code[:2]
+        registry = await self.registry.find_one({"_id": province_code})
+        expected = area.expected_laos(registry, self.eligible_types(campaign), code)
+        name_th, name_en = district_names(code)
+        province_th, province_en = province_names(province_code)
+        document = {
+            "_id": area_id(campaign, code),
+            "campaign": campaign,
+            "district_code": code,
+            "district_name_th": name_th,
+            "district_name_en": name_en,
+            "province_code": province_code,
+            "province_name_th": province_th,
+            "province_name_en": province_en,
+            **area.area_figures(here),
+            **area.coverage(expected, here),
+            "source_version": _versions(seen) + int((registry or {}).get("version", 0)),
+            "updated_at": datetime.now(UTC),
+        }
+        await _replace_if_fresher(self.districts, document)
+
     async def refresh_province(self, campaign: str, key: str) -> None:
-        """Recompute one province's figures from the submission views and store them unless fresher exist."""
-        pipeline: list[Document] = [
-            {"$match": {"campaign": campaign, "province_keys_seen": key}},
-            {"$group": {
-                "_id": {"here": {"$eq": ["$province_key", key]}, "status": "$status", "tier": "$score.tier"},
-                "n": {"$sum": 1},
-                "score_sum": {"$sum": "$score.total"},
-                "version_sum": {"$sum": "$version"},
-            }},
-        ]
-        figures = _empty_figures()
-        source_version = 0
-        async for group in await self.submissions.aggregate(pipeline):
-            source_version += int(group["version_sum"])
-            status = group["_id"].get("status")
-            if not group["_id"].get("here") or status not in figures["counts"]:
-                continue  # moved to another province, or only notifications seen so far
-            figures["submissions"] += group["n"]
-            figures["counts"][status] += group["n"]
-            if status == "scored":
-                figures["score_sum"] += float(group["score_sum"] or 0)
-                tier = group["_id"].get("tier")
-                if tier in figures["tiers"]:
-                    figures["tiers"][tier] += group["n"]
-        figures["average_score"] = _average(figures["score_sum"], figures["counts"]["scored"])
+        """Recompute one province's figures and store them unless fresher ones exist."""
+        seen = await self._views_seen(campaign, "province_keys_seen", key)
+        here = [view for view in seen if view.get("province_key") == key]
+        registry = None if key == UNKNOWN_PROVINCE else await self.registry.find_one({"_id": key})
+        expected = area.expected_laos(registry, self.eligible_types(campaign))
+        coverage = area.coverage(expected, here)
         name_th, name_en = province_names(key)
         document = {
-            "_id": province_id(campaign, key),
+            "_id": area_id(campaign, key),
             "campaign": campaign,
             "province_key": key,
             "province_code": None if key == UNKNOWN_PROVINCE else key,
             "province_name_th": name_th,
             "province_name_en": name_en,
-            **figures,
-            "source_version": source_version,
+            **area.area_figures(here),
+            "expected": coverage["expected"],
+            "expected_submitted": coverage["expected_submitted"],
+            "registry_imported_at": (registry or {}).get("imported_at"),
+            "source_version": _versions(seen) + int((registry or {}).get("version", 0)),
             "updated_at": datetime.now(UTC),
         }
         await _replace_if_fresher(self.provinces, document)
 
     async def refresh_national(self, campaign: str) -> None:
         """Recompute the campaign's national figures from its province views."""
-        totals = _empty_figures()
-        rows = []
-        source_version = 0
-        async for province in self.provinces.find({"campaign": campaign}, sort=[("province_key", ASCENDING)]):
-            source_version += int(province["source_version"])
-            if not province["submissions"]:
-                continue
-            totals["submissions"] += province["submissions"]
-            for status in STATUSES:
-                totals["counts"][status] += province["counts"].get(status, 0)
-            for tier in TIERS:
-                totals["tiers"][tier] += province["tiers"].get(tier, 0)
-            totals["score_sum"] += province["score_sum"]
-            rows.append({field: province[field] for field in (
-                "province_key", "province_code", "province_name_th", "province_name_en", "submissions",
-                "counts", "score_sum", "average_score", "tiers")})
-        totals["average_score"] = _average(totals["score_sum"], totals["counts"]["scored"])
-        document = {"_id": campaign, "campaign": campaign, **totals, "provinces": rows,
-                    "source_version": source_version, "updated_at": datetime.now(UTC)}
+        provinces = await self.provinces.find({"campaign": campaign}, sort=[("province_key", ASCENDING)]).to_list(None)
+        rows = [{"province_key": p["province_key"], "province_code": p["province_code"],
+                 "province_name_th": p["province_name_th"], "province_name_en": p["province_name_en"],
+                 **{field: p.get(field) for field in _FIGURE_FIELDS}}
+                for p in provinces if p["submissions"] or p.get("expected") is not None]
+        document = {"_id": campaign, "campaign": campaign, **area.merge(provinces), "provinces": rows,
+                    "source_version": sum(int(p["source_version"]) for p in provinces),
+                    "updated_at": datetime.now(UTC)}
         await _replace_if_fresher(self.national, document)
 
     # -- reads -------------------------------------------------------------------------------
@@ -196,19 +334,81 @@ class ReadModels:
         return await self.submissions.find_one({"_id": submission_id})
 
     async def province(self, campaign: str, key: str) -> Document | None:
-        return await self.provinces.find_one({"_id": province_id(campaign, key)})
+        return await self.provinces.find_one({"_id": area_id(campaign, key)})
+
+    async def district(self, campaign: str, code: str) -> Document | None:
+        return await self.districts.find_one({"_id": area_id(campaign, code)})
+
+    async def province_districts(self, campaign: str, province_code: str) -> list[Document]:
+        return await self.districts.find({"campaign": campaign, "province_code": province_code},
+                                         sort=[("district_code", ASCENDING)]).to_list(None)
 
     async def province_submissions(self, campaign: str, key: str) -> list[Document]:
-        code = None if key == UNKNOWN_PROVINCE else key
-        return await self.submissions.find(
-            {"campaign": campaign, "lao.province_code": code, "status": {"$ne": None}},
-            {"submission_id": 1, "lao": 1, "status": 1, "current_revision": 1, "score": 1},
-            sort=[("lao.name", ASCENDING), ("_id", ASCENDING)],
-            limit=PROVINCE_LIST_LIMIT,
-        ).to_list(None)
+        _, items = await self.list_submissions(campaign, SubmissionFilter(province=key), limit=PROVINCE_LIST_LIMIT)
+        return items
+
+    async def list_submissions(self, campaign: str, where: SubmissionFilter, *, sort: str = "name",
+                               limit: int = 50, offset: int = 0) -> tuple[int, list[Document]]:
+        query = where.query(campaign)
+        total = await self.submissions.count_documents(query)
+        items = await self.submissions.find(query, {"applied_event_ids": 0}, sort=SORTS[sort], skip=offset,
+                                            limit=limit).to_list(None)
+        return total, items
+
+    async def ranking(self, campaign: str, size_group: str, where: SubmissionFilter, *, limit: int = 50,
+                      offset: int = 0) -> tuple[int, list[tuple[int, Document]]]:
+        """Scored submissions of a size group by total, best first, each with its rank in the whole size group
+        (equal totals share a rank: 1, 2, 2, 4)."""
+        where = SubmissionFilter(province=where.province, district=where.district, status="scored",
+                                 tier=where.tier, size_group=size_group, name=where.name)
+        total, items = await self.list_submissions(campaign, where, sort="score", limit=limit, offset=offset)
+        ranked: list[tuple[int, Document]] = []
+        above: dict[float, int] = {}
+        for item in items:
+            score = float(item["score"]["total"])
+            if score not in above:
+                above[score] = await self.submissions.count_documents({
+                    "campaign": campaign, "status": "scored", "score.size_group": size_group,
+                    "score.total": {"$gt": score}})
+            ranked.append((above[score] + 1, item))
+        return total, ranked
+
+    async def size_groups(self, campaign: str) -> list[str]:
+        groups = await self.submissions.distinct("score.size_group", {"campaign": campaign, "status": "scored"})
+        return sorted(g for g in groups if isinstance(g, str))
 
     async def national_view(self, campaign: str) -> Document | None:
         return await self.national.find_one({"_id": campaign})
+
+    async def registry_of(self, province_code: str) -> Document | None:
+        return await self.registry.find_one({"_id": province_code})
+
+    async def logged_events(self, campaign: str | None = None) -> AsyncIterator[Envelope]:
+        """The logged events of a campaign and every registry event (or the whole log), oldest first."""
+        query: Document = {} if campaign is None else {"campaign": {"$in": [campaign, None]}}
+        async for document in self.event_log.find(query, sort=[("occurred_at", ASCENDING), ("_id", ASCENDING)]):
+            yield Envelope.model_validate({**document, "event_id": document["_id"]})
+
+    async def drop(self) -> None:
+        for collection in self.read_model_collections:
+            await collection.drop()
+
+
+def _versions(views: Sequence[Document]) -> int:
+    return sum(int(view.get("version", 0)) for view in views)
+
+
+async def _write_versioned(collection: AsyncCollection[Document], current: Document | None, new: Document) -> bool:
+    """Insert, or replace the version read; False when another writer got there first."""
+    if current is None:
+        try:
+            await collection.insert_one(new)
+        except DuplicateKeyError:
+            log.debug("view created concurrently; reloading")
+            return False
+        return True
+    result = await collection.replace_one({"_id": new["_id"], "version": current["version"]}, new)
+    return result.matched_count == 1
 
 
 async def _replace_if_fresher(collection: AsyncCollection[Document], document: Document) -> None:

@@ -1,30 +1,43 @@
-"""Reporting's composition root: its read-model collections, their indexes, its handlers and routes."""
+"""Reporting's composition root: its read models and token book, their indexes, its handlers, its API routes
+and the dashboard's static files."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from pathlib import Path
 
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from services.reporting import access
 from services.reporting.api import router
 from services.reporting.repository import ReadModels
+from services.reporting.tokens import TokenBook
 from shared.errors import install_error_handlers
 from shared.events import EVENT_MODELS
 from shared.runtime import Component, Context, ServiceSpec
 
+DASHBOARD_DIR = Path(__file__).parent / "dashboard"
+
 
 async def setup(context: Context) -> Component:
-    read_models = ReadModels(
-        context.store.collection("submission_views"),
-        context.store.collection("province_views"),
-        context.store.collection("national_views"),
-    )
+    read_models = ReadModels(context.store.db, context.campaigns)
     await read_models.create_indexes()
+    tokens = TokenBook(context.store.collection("api_tokens"), context.settings.reporting_token_cache_seconds)
     # Every event type of the contracts; the bus acks any other type it is bound to without a handler.
     handlers = dict.fromkeys(EVENT_MODELS, read_models.handle)
-    return Component(handlers=handlers, state={"read_models": read_models})
+    return Component(handlers=handlers, state={"read_models": read_models, "tokens": tokens})
 
 
 def configure(app: FastAPI) -> None:
     install_error_handlers(app)
+    access.install(app)
+    # The dashboard is static HTML/CSS/JS that reads only the API above, with the reader's own token.
+    app.mount("/dashboard", StaticFiles(directory=DASHBOARD_DIR, html=True), name="dashboard")
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/dashboard/")
 
 
 SPEC = ServiceSpec(
@@ -32,10 +45,14 @@ SPEC = ServiceSpec(
     default_port=8005,
     title="Smart City selection — reporting API",
     description=(
-        "รายงานสถานะและผลคะแนนของการส่งแบบรายงาน ภาพรวมรายจังหวัดและระดับประเทศ\n\n"
-        "Read models built from every submission and notification event: one submission's status, revisions, "
-        "validation issues and score; each province's and the nation's counts by status and average score. "
-        "Events seen twice or out of order never change the figures."
+        "รายงานสถานะและผลคะแนนของการส่งแบบรายงาน ภาพรวมรายอำเภอ รายจังหวัด และระดับประเทศ ลำดับคะแนนตามกลุ่มขนาด "
+        "ส่งออกเป็น CSV/XLSX และชุดเอกสารของจังหวัดเป็น PDF\n\n"
+        "Read models built from every event: one submission's status, revisions, validation issues and score; "
+        "each district's, province's and the nation's figures (expected municipalities from DLA's registry, "
+        "counts by status, scores by size group); rankings within size group; exports and the provinces' "
+        "document packages. Events seen twice or out of order never change the figures.\n\n"
+        "Every route needs `Authorization: Bearer <token>` (`python -m services.reporting.tokens create`); a "
+        "district token sees its district, a province token its province, a national token everything."
     ),
     setup=setup,
     routers=[router],

@@ -1,0 +1,189 @@
+"""Rebuild every read model of a campaign from reporting's event log, and compare with the live ones.
+
+    python -m services.reporting.rebuild --campaign fy2568            # rebuild aside, compare, report
+    python -m services.reporting.rebuild --campaign fy2568 --replace  # ... then put the rebuilt ones live
+
+The log (`event_log`) holds every event reporting has consumed. The rebuild replays the campaign's events
+and every registry event through the same pure functions the live handler uses (`projection.apply`,
+`figures.apply_registry`), in log order rather than arrival order, into fresh collections (`rebuild_*`),
+recomputes every district, province and the national figures there, and compares them with the live ones
+figure by figure. Identical figures are the proof that the live models are complete and order-independent;
+any difference is printed and the command exits 1.
+
+`--replace` copies the rebuilt documents of the campaign over the live ones: stop reporting's consumer
+first (scale it to zero), or events handled during the copy may be overwritten until they are replayed.
+Reads MONGODB_URL (and MONGODB_DB_PREFIX) as the service does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from services.reporting import figures as area
+from services.reporting import projection
+from services.reporting.repository import ReadModels
+from shared.campaign import load_campaigns
+from shared.events import REGISTRY_UPDATED, RegistryUpdated
+
+Document = dict[str, Any]
+REBUILD_PREFIX = "rebuild_"
+# Bookkeeping that says when and in which order something was computed, not what it shows.
+_AGGREGATE_BOOKKEEPING = frozenset({"updated_at", "source_version"})
+_VIEW_BOOKKEEPING = frozenset({"applied_event_ids", "version", "last_event_at"})
+_REGISTRY_BOOKKEEPING = frozenset({"version"})
+
+
+@dataclass
+class Outcome:
+    events: int = 0
+    views: int = 0
+    compared: dict[str, int] = field(default_factory=dict)
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def identical(self) -> bool:
+        return not self.differences
+
+
+async def rebuild(live: ReadModels, campaign: str, prefix: str = REBUILD_PREFIX) -> tuple[ReadModels, Outcome]:
+    """Replay the log into fresh `<prefix>*` collections; the rebuilt read models and what was replayed."""
+    fresh = ReadModels(live.db, live.campaigns, prefix=prefix)
+    await fresh.drop()
+    await fresh.create_indexes()
+    outcome = Outcome()
+    views: dict[str, Document] = {}
+    registries: dict[str, Document] = {}
+    async for envelope in live.logged_events(campaign):
+        outcome.events += 1
+        if envelope.event_type == REGISTRY_UPDATED and envelope.schema_version == 1:
+            data = envelope.read(RegistryUpdated)
+            updated = area.apply_registry(registries.get(data.province_code), data)
+            if updated is not None:
+                registries[data.province_code] = updated
+        elif projection.handles(envelope):
+            ref = projection.read(envelope)
+            assert ref is not None
+            if getattr(ref, "campaign", None) != campaign:
+                continue
+            view = projection.apply(views.get(ref.submission_id), envelope)
+            if view is not None:
+                view["_id"] = ref.submission_id
+                views[ref.submission_id] = view
+    if views:
+        await fresh.submissions.insert_many(list(views.values()))
+    if registries:
+        await fresh.registry.insert_many(list(registries.values()))
+    outcome.views = len(views)
+    await fresh.refresh_campaign(campaign)
+    return fresh, outcome
+
+
+def _without(document: Document, fields: frozenset[str]) -> Document:
+    return {key: value for key, value in document.items() if key not in fields}
+
+
+async def _documents(collection: AsyncCollection[Document], query: Document,
+                     shown: Callable[[Document], Document]) -> dict[str, Document]:
+    return {str(d["_id"]): shown(d) async for d in collection.find(query)}
+
+
+async def compare(live: ReadModels, fresh: ReadModels, campaign: str, outcome: Outcome) -> None:
+    """Every read-model document of the campaign, live against rebuilt, without its bookkeeping."""
+    def aggregate(d: Document) -> Document:
+        return _without(d, _AGGREGATE_BOOKKEEPING)
+
+    def view(d: Document) -> Document:
+        return _without(d, _VIEW_BOOKKEEPING)
+
+    def registry(d: Document) -> Document:
+        return _without(d, _REGISTRY_BOOKKEEPING)
+
+    pairs: list[tuple[str, AsyncCollection[Document], AsyncCollection[Document], Document,
+                      Callable[[Document], Document]]] = [
+        ("submission_views", live.submissions, fresh.submissions, {"campaign": campaign}, view),
+        ("registry", live.registry, fresh.registry, {}, registry),
+        ("district_views", live.districts, fresh.districts, {"campaign": campaign}, aggregate),
+        ("province_views", live.provinces, fresh.provinces, {"campaign": campaign}, aggregate),
+        ("national_views", live.national, fresh.national, {"campaign": campaign}, aggregate),
+    ]
+    for name, live_collection, fresh_collection, query, shown in pairs:
+        before = await _documents(live_collection, query, shown)
+        after = await _documents(fresh_collection, query, shown)
+        outcome.compared[name] = len(after)
+        for key in sorted(set(before) | set(after)):
+            if key not in after:
+                outcome.differences.append(f"{name}/{key}: live only")
+            elif key not in before:
+                outcome.differences.append(f"{name}/{key}: rebuilt only")
+            elif before[key] != after[key]:
+                fields = sorted(k for k in set(before[key]) | set(after[key])
+                                if before[key].get(k) != after[key].get(k))
+                outcome.differences.append(f"{name}/{key}: differs in {', '.join(fields)}")
+
+
+async def replace(live: ReadModels, fresh: ReadModels, campaign: str) -> None:
+    """Put the rebuilt documents of the campaign (and the registry) in place of the live ones."""
+    for live_collection, fresh_collection, query in (
+        (live.submissions, fresh.submissions, {"campaign": campaign}),
+        (live.registry, fresh.registry, {}),
+        (live.districts, fresh.districts, {"campaign": campaign}),
+        (live.provinces, fresh.provinces, {"campaign": campaign}),
+        (live.national, fresh.national, {"campaign": campaign}),
+    ):
+        documents = await fresh_collection.find(query).to_list(None)
+        await live_collection.delete_many(query)
+        if documents:
+            await live_collection.insert_many(documents)
+
+
+async def run(live: ReadModels, campaign: str, *, replace_live: bool = False, keep: bool = False) -> Outcome:
+    fresh, outcome = await rebuild(live, campaign)
+    await compare(live, fresh, campaign, outcome)
+    if replace_live:
+        await replace(live, fresh, campaign)
+    if not keep:
+        await fresh.drop()
+    return outcome
+
+
+async def _main(args: argparse.Namespace) -> int:
+    from shared.settings import Settings
+    from shared.store import Store
+
+    settings = Settings(service_name="reporting")  # type: ignore[call-arg]  # the rest comes from the environment
+    store = Store(settings)
+    try:
+        live = ReadModels(store.db, load_campaigns(settings.campaigns_dir))
+        outcome = await run(live, args.campaign, replace_live=args.replace, keep=args.keep)
+    finally:
+        await store.close()
+    print(f"replayed {outcome.events} logged events into {outcome.views} submission views")
+    print("compared: " + ", ".join(f"{name} {count}" for name, count in outcome.compared.items()))
+    if outcome.identical:
+        print("the rebuilt read models are identical to the live ones")
+    else:
+        print(f"{len(outcome.differences)} differences between the live and the rebuilt read models:")
+        for line in outcome.differences[:200]:
+            print("  " + line)
+    if args.replace:
+        print("the rebuilt read models are now live")
+    return 0 if outcome.identical or args.replace else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.reporting.rebuild", description=__doc__.split("\n")[0])
+    parser.add_argument("--campaign", required=True, help="e.g. fy2568")
+    parser.add_argument("--replace", action="store_true", help="put the rebuilt read models live afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the rebuild_* collections for inspection")
+    return asyncio.run(_main(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""Who may read which reports: bearer tokens scoped to one district, one province or the nation.
+
+Tokens are stored only as their SHA-256 in reporting's own `api_tokens` collection; the token itself is
+printed once, when it is created:
+
+    python -m services.reporting.tokens create --scope province:36 --name "สถ.จ.ชัยภูมิ"
+    python -m services.reporting.tokens create --scope district:3601 --name "สถ.อ.เมืองชัยภูมิ"
+    python -m services.reporting.tokens create --scope national --name "กองพัฒนาฯ สถ."
+    python -m services.reporting.tokens list
+    python -m services.reporting.tokens revoke <id>          (the id `list` shows: the hash's first 12 digits)
+
+The command reads MONGODB_URL (and MONGODB_DB_PREFIX) as the service does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import re
+import secrets
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import geothai
+from pymongo.asynchronous.collection import AsyncCollection
+
+Document = dict[str, Any]
+Level = Literal["national", "province", "district"]
+TOKEN_PREFIX = "srt_"  # Smart City reporting token: recognisable in a leaked-secret scan
+_SCOPE = re.compile(r"^(?:national|province:[0-9]{2}|district:[0-9]{4})$")
+
+
+class InvalidScope(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a reader may see: everything (national), one province and its districts, or one district."""
+
+    level: Level
+    code: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Scope:
+        text = text.strip().lower()
+        if not _SCOPE.match(text):
+            raise InvalidScope(f"scope {text!r}: expected national, province:<2-digit code> or district:<4 digits>")
+        if text == "national":
+            return NATIONAL
+        level, code = text.split(":")
+        known = geothai.province(code) if level == "province" else geothai.district(code)
+        if known is None:
+            raise InvalidScope(f"scope {text!r}: no {level} with DOPA code {code}")
+        return cls("province" if level == "province" else "district", code)
+
+    def __str__(self) -> str:
+        return self.level if self.code is None else f"{self.level}:{self.code}"
+
+    @property
+    def province_code(self) -> str | None:
+        return None if self.code is None else self.code[:2]
+
+    def allows_national(self) -> bool:
+        return self.level == "national"
+
+    def allows_province(self, key: str) -> bool:
+        return self.level == "national" or (self.level == "province" and key == self.code)
+
+    def allows_district(self, code: str) -> bool:
+        if self.level == "national":
+            return True
+        if self.level == "province":
+            return code[:2] == self.code
+        return code == self.code
+
+    def allows_place(self, province_code: str | None, district_code: str | None) -> bool:
+        """Whether a submission placed here is visible (an unplaced one only nationally)."""
+        if self.level == "national":
+            return True
+        if self.level == "province":
+            return province_code == self.code
+        return district_code == self.code
+
+
+NATIONAL = Scope("national")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TokenBook:
+    """The tokens in `api_tokens`, with a short cache of lookups (revocation applies within `cache_seconds`)."""
+
+    def __init__(self, collection: AsyncCollection[Document], cache_seconds: float = 30.0) -> None:
+        self.collection = collection
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, Scope | None]] = {}
+
+    async def create(self, scope: Scope, name: str) -> tuple[str, Document]:
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        document = {"_id": hash_token(token), "scope": str(scope), "name": name, "created_at": datetime.now(UTC),
+                    "revoked_at": None}
+        await self.collection.insert_one(document)
+        return token, document
+
+    async def resolve(self, token: str) -> Scope | None:
+        """The scope of a valid token; None for an unknown or revoked one."""
+        digest = hash_token(token)
+        cached = self._cache.get(digest)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < self.cache_seconds:
+            return cached[1]
+        document = await self.collection.find_one({"_id": digest})
+        scope = None
+        if document is not None and document.get("revoked_at") is None:
+            scope = Scope.parse(document["scope"])
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[digest] = (now, scope)
+        return scope
+
+    async def list(self) -> list[Document]:
+        return await self.collection.find({}, sort=[("created_at", 1)]).to_list(None)
+
+    async def revoke(self, token_id: str) -> int:
+        if len(token_id) < 8:
+            raise ValueError("give at least 8 digits of the token's id")
+        result = await self.collection.update_many(
+            {"_id": {"$regex": f"^{re.escape(token_id.lower())}"}, "revoked_at": None},
+            {"$set": {"revoked_at": datetime.now(UTC)}})
+        self._cache.clear()
+        return result.modified_count
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from shared.settings import Settings
+    from shared.store import Store
+
+    settings = Settings(service_name="reporting")  # type: ignore[call-arg]  # the rest comes from the environment
+    store = Store(settings)
+    try:
+        book = TokenBook(store.collection("api_tokens"))
+        if args.command == "create":
+            token, document = await book.create(Scope.parse(args.scope), args.name)
+            print(f"created token {document['_id'][:12]} for {document['scope']} ({document['name']}).")
+            print("It is shown only this once; send it as `Authorization: Bearer <token>`:")
+            print(token)
+        elif args.command == "list":
+            for document in await book.list():
+                state = "revoked" if document.get("revoked_at") else "active"
+                print(f"{document['_id'][:12]}  {document['scope']:<16} {state:<8} "
+                      f"{document['created_at']:%Y-%m-%d}  {document['name']}")
+        else:
+            count = await book.revoke(args.id)
+            print(f"revoked {count} token(s)")
+            return 0 if count else 1
+    finally:
+        await store.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.reporting.tokens",
+                                     description="Reporting API tokens (scoped to a district, province or nation)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create", help="create a token and print it once")
+    create.add_argument("--scope", required=True, help="national, province:36 or district:3601")
+    create.add_argument("--name", required=True, help="who holds it, e.g. สถ.จ.ชัยภูมิ")
+    commands.add_parser("list", help="every token: id, scope, state, created, name")
+    revoke = commands.add_parser("revoke", help="revoke a token by its id (from `list`)")
+    revoke.add_argument("id")
+    args = parser.parse_args(argv)
+    try:
+        return asyncio.run(_run(args))
+    except InvalidScope as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
