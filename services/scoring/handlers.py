@@ -1,82 +1,255 @@
-"""Scoring's message handler: score one validated revision under the campaign's rubric, once, and store
-the score with its explanation and its `submission.scored` event in one write (outbox)."""
+"""Scoring's message handlers. Every score is written with its `submission.scored` event in one write
+(outbox), whatever caused it:
+
+    submission.validated           keep scoring's copy of the revision, score it under the active rubric
+    submission.returned / rejected keep a marker: that revision supersedes the older ones in the rankings
+    scoring.rescore_run_requested  attach one re-score command per submission to its newest revision
+    scoring.rescore_requested      score the revision under the run's rubric version (trigger "rescore")
+    scoring.review_recorded        recompute the revision's score with the reviewers' marks (trigger "review")
+
+A score document is one per revision × rubric version. Its `applied` list names every cause already taken
+into account (the validation, each re-scoring run, each audit record of reviewers' points), so a redelivered
+event changes nothing; `score_version` grows when a cause changes the score, and the score it replaced is
+kept in `history`.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Literal
 
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
-
-from services.scoring.rubric import RubricBook, UnknownRubric, score
-from shared.bus import PermanentFailure
+from services.scoring.repository import Document, ScoringStore, revision_id, score_id
+from services.scoring.rescoring import ActiveRubric, active_rubric, rescore_commands
+from services.scoring.review import current_marks
+from services.scoring.rubric import Rubric, RubricBook, ScoreResult, UnknownRubric, score
+from shared import events
+from shared.bus import Handler, PermanentFailure
 from shared.campaign import CampaignBook, UnknownCampaign
-from shared.events import Envelope, SubmissionScored, SubmissionValidated
+from shared.events import (
+    SUBMISSION_RETURNED,
+    ContactSummary,
+    Envelope,
+    LaoSummary,
+    RescoreRequested,
+    RescoreRunRequested,
+    ReviewRecorded,
+    SubmissionRejected,
+    SubmissionReturned,
+    SubmissionScored,
+    SubmissionValidated,
+)
 from shared.logging import get_logger
-from shared.outbox import OutboxRelay, with_outbox
+from shared.outbox import OutboxRelay, push_outbox, with_outbox
+from shared.submission import Submission
 
 log = get_logger(__name__)
 PRODUCER = "scoring"
+Trigger = Literal["validation", "review", "rescore"]
+ATTEMPTS = 5
+
+
+class ConcurrentScoreUpdate(RuntimeError):
+    """Another writer kept changing the same score; the bus retries the event later."""
+
+
+def revision_record(validated: SubmissionValidated, envelope: Envelope) -> Document:
+    """Scoring's own copy of a validated revision: all that re-scoring and review will ever read."""
+    return {
+        "_id": revision_id(validated.submission_id, validated.revision),
+        "submission_id": validated.submission_id,
+        "revision": validated.revision,
+        "campaign": validated.campaign,
+        "status": "validated",
+        "lao": validated.lao.model_dump(mode="json"),
+        "contact": validated.contact.model_dump(mode="json"),
+        "submission": validated.submission.model_dump(mode="json"),
+        "submitted_at": validated.submission.submitted_at,
+        "event_id": envelope.event_id,
+        "stored_at": datetime.now(UTC),
+    }
+
+
+def _score_fields(result: ScoreResult, rubric: Rubric, record: Document) -> Document:
+    lao = record.get("lao") or {}
+    return {
+        "rubric_digest": rubric.digest,
+        "total": result.total,
+        "max_total": result.max_total,
+        "auto_total": result.auto_total,
+        "tier": result.tier,
+        "provisional": result.provisional,
+        "size_group": result.size_group,
+        "size_group_flagged": result.size_group_flagged,
+        "manual_pending": result.manual_pending,
+        "sections": result.sections,
+        "criteria": [criterion.model_dump(mode="json") for criterion in result.criteria],
+        "lao": lao,
+        "province_code": lao.get("province_code"),
+        "submitted_at": record.get("submitted_at"),
+    }
+
+
+_COMPARED = ("total", "tier", "size_group", "size_group_flagged", "manual_pending", "criteria")
+
+
+def _differs(existing: Document, fields: Document) -> bool:
+    return any(existing.get(name) != fields[name] for name in _COMPARED)
+
+
+def _snapshot(existing: Document) -> Document:
+    """What history keeps of a replaced score: enough to explain it as it was."""
+    kept = ("score_version", "trigger", "scored_at", "rubric_digest", "total", "max_total", "auto_total", "tier",
+            "provisional", "size_group", "size_group_flagged", "manual_pending", "sections", "criteria")
+    return {name: existing.get(name) for name in kept}
 
 
 class ScoringHandlers:
-    def __init__(self, scores: AsyncCollection[dict[str, Any]], campaigns: CampaignBook, rubrics: RubricBook,
+    def __init__(self, store: ScoringStore, campaigns: CampaignBook, rubrics: RubricBook,
                  relay: OutboxRelay) -> None:
-        self.scores = scores
+        self.store = store
         self.campaigns = campaigns
         self.rubrics = rubrics
         self.relay = relay
 
-    async def create_indexes(self) -> None:
-        await self.scores.create_index([("submission_id", 1), ("revision", -1), ("rubric_version", 1)],
-                                       name="submission_revision_rubric")
-        await self.scores.create_index([("campaign", 1), ("rubric_version", 1), ("size_group", 1),
-                                        ("total", -1)], name="ranking")
+    async def _active(self, campaign: str) -> ActiveRubric:
+        try:
+            return await active_rubric(self.store, self.campaigns, self.rubrics, campaign)
+        except (UnknownCampaign, UnknownRubric) as error:
+            raise PermanentFailure(f"no rubric for campaign {campaign!r}: {error}") from None
+
+    async def _validated_revision(self, submission_id: str, revision: int) -> Document:
+        record = await self.store.revision(submission_id, revision)
+        if record is None or record.get("status") != "validated":
+            raise PermanentFailure(f"scoring holds no validated revision {revision} of {submission_id}")
+        return record
+
+    # -- events -----------------------------------------------------------------------------------
 
     async def on_validated(self, envelope: Envelope) -> None:
         validated = envelope.read(SubmissionValidated)
-        try:
-            campaign = self.campaigns.get(validated.campaign)
-            rubric = self.rubrics.get(campaign.rubric_version)
-        except (UnknownCampaign, UnknownRubric) as error:
-            raise PermanentFailure(f"no rubric for campaign {validated.campaign!r}: {error}") from None
-        # One score per revision and rubric version: a repeat finds it and stops.
-        score_id = f"{validated.submission_id}/r{validated.revision}/{rubric.version}"
-        if await self.scores.find_one({"_id": score_id}, {"_id": 1}) is not None:
-            log.info("revision already scored", revision=validated.revision)
-            return
-        result = score(validated.submission, rubric, lao_type=validated.lao.type)
-        scored = SubmissionScored(
-            submission_id=validated.submission_id, revision=validated.revision, campaign=validated.campaign,
-            lao=validated.lao, contact=validated.contact, rubric_version=result.rubric_version,
-            total=result.total, max_total=result.max_total, tier=result.tier, size_group=result.size_group,
-            size_group_flagged=result.size_group_flagged, criteria=result.criteria,
-        )
-        event = Envelope.build(scored, producer=PRODUCER, correlation_id=validated.submission_id,
-                               causation=envelope)
-        document = with_outbox({
-            "_id": score_id,
-            "submission_id": validated.submission_id,
-            "revision": validated.revision,
-            "campaign": validated.campaign,
-            "rubric_version": result.rubric_version,
-            "lao": validated.lao.model_dump(),
-            "total": result.total,
-            "max_total": result.max_total,
-            "auto_total": result.auto_total,
-            "tier": result.tier,
-            "size_group": result.size_group,
-            "size_group_flagged": result.size_group_flagged,
-            "manual_pending": result.manual_pending,
-            "criteria": [criterion.model_dump() for criterion in result.criteria],
-            "validated_event_id": envelope.event_id,
-            "scored_at": datetime.now(UTC),
-        }, event)
-        try:
-            await self.scores.insert_one(document)
-        except DuplicateKeyError:
-            log.info("revision scored concurrently", revision=validated.revision)
-            return
+        record = revision_record(validated, envelope)
+        # The copy first, the active version after: a re-scoring run published meanwhile either finds
+        # this revision or is already the version read here, so no revision escapes a run.
+        await self.store.keep_revision(record)
+        active = await self._active(validated.campaign)
+        await self._score(record, active.rubric, trigger="validation", cause="validated", causation=envelope)
+
+    async def on_not_passed(self, envelope: Envelope) -> None:
+        data: SubmissionReturned | SubmissionRejected = (
+            envelope.read(SubmissionReturned) if envelope.event_type == SUBMISSION_RETURNED
+            else envelope.read(SubmissionRejected))
+        status = "returned" if envelope.event_type == SUBMISSION_RETURNED else "rejected"
+        kept = await self.store.keep_revision({
+            "_id": revision_id(data.submission_id, data.revision),
+            "submission_id": data.submission_id,
+            "revision": data.revision,
+            "campaign": data.campaign,
+            "status": status,
+            "lao": data.lao.model_dump(mode="json"),
+            "event_id": envelope.event_id,
+            "stored_at": datetime.now(UTC),
+        })
+        log.info("revision not passed: supersedes older revisions in the rankings", status=status,
+                 revision=data.revision, new=kept)
+
+    # -- commands ---------------------------------------------------------------------------------
+
+    async def on_rescore_run(self, envelope: Envelope) -> None:
+        run = envelope.read(RescoreRunRequested)
+        newest = await self.store.newest_revisions(run.campaign)
+        commands = rescore_commands(run, newest, envelope)
+        attached = await self.store.request_rescores(run.run_id, commands)
+        await self.store.mark_run_fanned_out(run.run_id, len(commands), datetime.now(UTC))
         self.relay.notify()
-        log.info("revision scored", revision=validated.revision, total=result.total, tier=result.tier)
+        log.info("re-scoring run fanned out", run_id=run.run_id, rubric_version=run.rubric_version,
+                 revisions=len(commands), attached=attached)
+
+    async def on_rescore(self, envelope: Envelope) -> None:
+        command = envelope.read(RescoreRequested)
+        record = await self._validated_revision(command.submission_id, command.revision)
+        try:
+            rubric = self.rubrics.get(command.rubric_version)
+        except UnknownRubric as error:
+            raise PermanentFailure(str(error)) from None
+        await self._score(record, rubric, trigger="rescore", cause=f"run:{command.run_id}", causation=envelope)
+
+    async def on_review(self, envelope: Envelope) -> None:
+        command = envelope.read(ReviewRecorded)
+        record = await self._validated_revision(command.submission_id, command.revision)
+        active = await self._active(command.campaign)
+        await self._score(record, active.rubric, trigger="review", cause=f"change:{command.change_id}",
+                          causation=envelope)
+
+    # -- the one way a score is written -----------------------------------------------------------
+
+    async def _score(self, record: Document, rubric: Rubric, *, trigger: Trigger, cause: str,
+                     causation: Envelope) -> None:
+        submission_id, revision = record["submission_id"], record["revision"]
+        document_id = score_id(submission_id, revision, rubric.version)
+        submission = Submission.model_validate(record["submission"])
+        lao = LaoSummary.model_validate(record["lao"])
+        for _ in range(ATTEMPTS):
+            existing = await self.store.score(document_id)
+            if existing is not None and (trigger == "validation" or cause in existing.get("applied", [])):
+                log.info("already scored", revision=revision, rubric_version=rubric.version, cause=cause)
+                return
+            records = await self.store.change_records(submission_id, revision)
+            result = score(submission, rubric, lao_type=lao.type, size_class=lao.size_class,
+                           committee=current_marks(records))
+            fields = _score_fields(result, rubric, record)
+            applied = [cause, *(f"change:{r.change_id}" for r in records)]
+            now = datetime.now(UTC)
+            if existing is None:
+                event = self._event(record, result, trigger, 1, causation)
+                document = with_outbox({
+                    "_id": document_id, "submission_id": submission_id, "revision": revision,
+                    "campaign": record["campaign"], "rubric_version": rubric.version, **fields,
+                    "score_version": 1, "trigger": trigger, "scored_at": now, "applied": applied, "history": [],
+                    "validated_event_id": record.get("event_id"),
+                }, event)
+                if await self.store.insert_score(document):
+                    self._written(revision, rubric, result, trigger, 1)
+                    return
+                continue  # scored concurrently: look again
+            changed = _differs(existing, fields)
+            version = existing["score_version"] + (1 if changed else 0)
+            update: Document = {"$addToSet": {"applied": {"$each": applied}}}
+            if changed or trigger == "rescore":
+                # A re-score that changes nothing is announced all the same: the version is the active one again.
+                update.update(push_outbox(self._event(record, result, trigger, version, causation)))
+            if changed:
+                update.setdefault("$set", {}).update({**fields, "score_version": version, "trigger": trigger,
+                                                      "scored_at": now})
+                update.setdefault("$push", {})["history"] = _snapshot(existing)
+            if await self.store.replace_score(document_id, existing["score_version"], update):
+                self._written(revision, rubric, result, trigger, version, changed=changed)
+                return
+        raise ConcurrentScoreUpdate(f"score {document_id} changed under {ATTEMPTS} concurrent attempts")
+
+    def _written(self, revision: int, rubric: Rubric, result: ScoreResult, trigger: str, version: int,
+                 changed: bool = True) -> None:
+        self.relay.notify()
+        log.info("revision scored", revision=revision, rubric_version=rubric.version, total=result.total,
+                 tier=result.tier, trigger=trigger, score_version=version, changed=changed)
+
+    def _event(self, record: Document, result: ScoreResult, trigger: Trigger, version: int,
+               causation: Envelope) -> Envelope:
+        scored = SubmissionScored(
+            submission_id=record["submission_id"], revision=record["revision"], campaign=record["campaign"],
+            lao=LaoSummary.model_validate(record["lao"]), contact=ContactSummary.model_validate(record["contact"]),
+            rubric_version=result.rubric_version, total=result.total, max_total=result.max_total, tier=result.tier,
+            size_group=result.size_group, size_group_flagged=result.size_group_flagged, criteria=result.criteria,
+            trigger=trigger, score_version=version, manual_pending=result.manual_pending,
+        )
+        return Envelope.build(scored, producer=PRODUCER, correlation_id=record["submission_id"], causation=causation)
+
+
+def handler_map(handlers: ScoringHandlers) -> dict[str, Handler]:
+    return {
+        events.SUBMISSION_VALIDATED: handlers.on_validated,
+        events.SUBMISSION_RETURNED: handlers.on_not_passed,
+        events.SUBMISSION_REJECTED: handlers.on_not_passed,
+        events.SCORING_RESCORE_RUN_REQUESTED: handlers.on_rescore_run,
+        events.SCORING_RESCORE_REQUESTED: handlers.on_rescore,
+        events.SCORING_REVIEW_RECORDED: handlers.on_review,
+    }

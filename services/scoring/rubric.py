@@ -9,6 +9,7 @@ The only I/O here is reading rubric files (``load_rubric``, ``RubricBook``).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import tomllib
 import types
@@ -21,6 +22,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from services.scoring.committee import CommitteeJudgement, ReviewerMark, combine
 from shared import thai
 from shared.events import CriterionScore
 from shared.submission import Submission
@@ -340,6 +342,13 @@ def _squash(text: str) -> str:
     return thai.clean_text(text).replace(" ", "").lower()
 
 
+class Ranking(_Strict):
+    """How equal totals are ordered: by the points of these sections, in this order (then the earlier
+    submission, then the submission id). Left out, the sections count in the order of the file."""
+
+    tie_break_sections: list[Key] = Field(default_factory=list)
+
+
 class Rubric(_Strict):
     version: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")]
     campaign: Annotated[str, Field(pattern=r"^[a-z0-9_-]{2,32}$")]
@@ -348,6 +357,7 @@ class Rubric(_Strict):
     note: str = ""
     tiers: Tiers
     size_groups: SizeGroups
+    ranking: Ranking = Field(default_factory=Ranking)
     sections: list[Section] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -370,6 +380,14 @@ class Rubric(_Strict):
         if self.tiers.outstanding_min > self.max_total:
             problems.append(f"tiers.outstanding_min ({_num(self.tiers.outstanding_min)}) is more than the "
                             f"rubric's total points ({_num(self.max_total)})")
+        listed: set[str] = set()
+        for t, key in enumerate(self.ranking.tie_break_sections):
+            if key not in sections:
+                problems.append(f"ranking.tie_break_sections[{t}]: {key!r} is not a section of the rubric; its "
+                                f"sections are: {', '.join(sections)}")
+            elif key in listed:
+                problems.append(f"ranking.tie_break_sections[{t}]: {key!r} is listed twice")
+            listed.add(key)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -392,6 +410,17 @@ class Rubric(_Strict):
     @property
     def manual_keys(self) -> list[str]:
         return [criterion.key for _, criterion in self.iter_criteria() if criterion.manual]
+
+    @property
+    def tie_break_sections(self) -> list[str]:
+        """The sections whose points order equal totals: the rubric's list, else every section in file order."""
+        return list(self.ranking.tie_break_sections) or [section.key for section in self.sections]
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the rubric's content, stored with every score: an edited file under an unchanged
+        version shows up as a different digest."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -471,23 +500,35 @@ def default_rubric_dir() -> Path:
 
 
 class RubricBook:
-    """Every rubric file (`*.toml`) of a directory, keyed by version; a file is named after its version."""
+    """Every rubric file (`*.toml`) of the directories, keyed by version; a file is named after its version.
 
-    def __init__(self, directory: str | Path | None = None) -> None:
+    A version is defined once: the same version in two directories is an error, so that the rubric behind
+    a score already given can never be swapped silently.
+    """
+
+    def __init__(self, directory: str | Path | None = None, *more: str | Path) -> None:
         self.directory = Path(directory) if directory is not None else default_rubric_dir()
+        self.directories = [self.directory, *(Path(extra) for extra in more)]
         self._rubrics: dict[str, Rubric] = {}
-        for path in sorted(self.directory.glob("*.toml")):
-            rubric = load_rubric(path)
-            if rubric.version != path.stem:
-                raise RubricError(path, [f"version: the file declares version {rubric.version!r}; "
-                                         f"name it {rubric.version}.toml"])
-            self._rubrics[rubric.version] = rubric
+        self._paths: dict[str, Path] = {}
+        for folder in self.directories:
+            for path in sorted(folder.glob("*.toml")):
+                rubric = load_rubric(path)
+                if rubric.version != path.stem:
+                    raise RubricError(path, [f"version: the file declares version {rubric.version!r}; "
+                                             f"name it {rubric.version}.toml"])
+                if rubric.version in self._rubrics:
+                    raise RubricError(path, [f"version: {rubric.version!r} is already defined by "
+                                             f"{self._paths[rubric.version]}; give a new rubric a new version"])
+                self._rubrics[rubric.version] = rubric
+                self._paths[rubric.version] = path
 
     def get(self, version: str) -> Rubric:
         try:
             return self._rubrics[version]
         except KeyError:
-            raise UnknownRubric(f"no rubric {version!r} in {self.directory}; "
+            folders = ", ".join(str(folder) for folder in self.directories)
+            raise UnknownRubric(f"no rubric {version!r} in {folders}; "
                                 f"known versions: {', '.join(self.versions()) or 'none'}") from None
 
     def __contains__(self, version: object) -> bool:
@@ -495,6 +536,15 @@ class RubricBook:
 
     def versions(self) -> list[str]:
         return sorted(self._rubrics)
+
+    def path(self, version: str) -> Path:
+        self.get(version)
+        return self._paths[version]
+
+
+def load_rubric_book(extra_dir: str | None = None) -> RubricBook:
+    """The built-in rubrics and, when configured (SCORING_RUBRICS_DIR), those of an extra directory."""
+    return RubricBook(default_rubric_dir(), *([extra_dir] if extra_dir else []))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -522,6 +572,13 @@ class ScoreResult(BaseModel):
                                                  "or unknown")
     manual_pending: list[str] = Field(default_factory=list,
                                       description="Manual criteria the committee has not scored yet")
+    sections: dict[str, float] = Field(default_factory=dict,
+                                       description="Points per section (automatic and committee), for tie-breaks")
+
+    @property
+    def provisional(self) -> bool:
+        """The tier can still change: some committee criteria are not scored yet."""
+        return bool(self.manual_pending)
 
     def points(self) -> dict[str, float]:
         return {criterion.key: criterion.points for criterion in self.criteria}
@@ -632,7 +689,25 @@ def _distinct(items: list[str]) -> list[str]:
     return kept
 
 
-def _apply(criterion: Criterion, submission: Submission, entered: Mapping[str, Decimal]) -> _Outcome:
+def _committee_outcome(criterion: Criterion, judgement: CommitteeJudgement) -> _Outcome:
+    n, per = judgement.reviewers, judgement.marks
+    listed = ", ".join(_num(mark.points) for mark in per)
+    if n == 1:
+        observed_th = f"คะแนนจากกรรมการ 1 คน ({listed})"
+        observed_en = f"points of 1 reviewer ({listed})"
+    else:
+        observed_th = (f"ค่าเฉลี่ยของกรรมการ {n} คน ({listed}; ต่ำสุด {_num(judgement.lowest)} "
+                       f"สูงสุด {_num(judgement.highest)} ต่างกัน {_num(judgement.spread)} คะแนน)")
+        observed_en = (f"mean of {n} reviewers ({listed}; lowest {_num(judgement.lowest)}, highest "
+                       f"{_num(judgement.highest)}, spread {_num(judgement.spread)})")
+    if judgement.capped:
+        observed_th += f" (เกินคะแนนเต็มของเกณฑ์รุ่นนี้ ให้ได้ไม่เกิน {_num(criterion.points)} คะแนน)"
+        observed_en += f" (capped at this rubric's {_num(criterion.points)} points)"
+    return _Outcome(judgement.points, observed_th, observed_en, judgement.inputs())
+
+
+def _apply(criterion: Criterion, submission: Submission, entered: Mapping[str, Decimal],
+           judgements: Mapping[str, CommitteeJudgement]) -> _Outcome:
     rule, most = criterion.rule, _dec(criterion.points)
 
     if isinstance(rule, YesNoRule):
@@ -708,6 +783,8 @@ def _apply(criterion: Criterion, submission: Submission, entered: Mapping[str, D
                          "values": [_plain(value) for value in given], "missing": missing})
 
     assert isinstance(rule, ManualRule)
+    if criterion.key in judgements:
+        return _committee_outcome(criterion, judgements[criterion.key])
     if criterion.key in entered:
         points = entered[criterion.key]
         return _Outcome(points, "คะแนนที่คณะกรรมการบันทึก", "points entered by the committee",
@@ -758,16 +835,39 @@ def tier_of(rubric: Rubric, total: float | Decimal) -> Tier:
     return "not_selected"
 
 
+def _judgements(rubric: Rubric, committee: Mapping[str, Sequence[ReviewerMark]] | None,
+                entered: Mapping[str, Decimal]) -> dict[str, CommitteeJudgement]:
+    """Reviewers' marks per manual criterion, combined. Marks for a criterion this rubric does not have, or
+    scores from the submission, are not this rubric's concern and are left out (they may belong to another
+    version of the rubric)."""
+    judgements: dict[str, CommitteeJudgement] = {}
+    manual = set(rubric.manual_keys)
+    for key, marks in (committee or {}).items():
+        if key in entered:
+            raise ScoringError(f"manual points for {key!r} are given both directly and as reviewers' marks")
+        if key in manual and marks:
+            judgements[key] = combine(marks, rubric.criterion(key).points)
+    return judgements
+
+
 def score(submission: Submission, rubric: Rubric, *, lao_type: str | None, size_class: str | None = None,
-          manual_points: Mapping[str, float] | None = None) -> ScoreResult:
+          manual_points: Mapping[str, float] | None = None,
+          committee: Mapping[str, Sequence[ReviewerMark]] | None = None) -> ScoreResult:
     """Score one submission under one rubric: every criterion with its points and why, the totals, the tier
-    from the rubric's thresholds, and the size group it is ranked in."""
+    from the rubric's thresholds, and the size group it is ranked in.
+
+    Manual criteria take `manual_points` (one figure each) or `committee` (every reviewer's mark, combined
+    into their mean); a manual criterion with neither is pending and gives 0 until the committee scores it.
+    """
     entered = _entered_points(rubric, manual_points)
+    judgements = _judgements(rubric, committee, entered)
     criteria: list[CriterionScore] = []
     auto_total = manual_total = Decimal(0)
+    section_points: dict[str, Decimal] = {section.key: Decimal(0) for section in rubric.sections}
     for section, criterion in rubric.iter_criteria():
-        outcome = _apply(criterion, submission, entered)
+        outcome = _apply(criterion, submission, entered, judgements)
         points = _round(min(outcome.points, _dec(criterion.points)))
+        section_points[section.key] += points
         if criterion.manual:
             manual_total += points
             title_th = f"{criterion.title_th} (คณะกรรมการให้คะแนน)"
@@ -798,5 +898,6 @@ def score(submission: Submission, rubric: Rubric, *, lao_type: str | None, size_
         tier=tier_of(rubric, total),
         size_group=size_group,
         size_group_flagged=flagged,
-        manual_pending=[key for key in rubric.manual_keys if key not in entered],
+        manual_pending=[key for key in rubric.manual_keys if key not in entered and key not in judgements],
+        sections={key: float(value) for key, value in section_points.items()},
     )

@@ -1,25 +1,34 @@
-"""Scoring's composition root: consumes submission.validated, publishes submission.scored."""
+"""Scoring's composition root: its collections and indexes, the rubrics, the handlers of what it consumes
+(submission.validated / returned / rejected and its own re-score and review commands), and its HTTP API
+(read, admin, reviewer)."""
 
 from __future__ import annotations
 
-from services.scoring.api import router
-from services.scoring.handlers import ScoringHandlers
-from services.scoring.rubric import RubricBook
-from shared import events
-from shared.errors import install_error_handlers
+from services.scoring import admin_api, api, errors, reviewer_api
+from services.scoring.handlers import ScoringHandlers, handler_map
+from services.scoring.repository import ScoringStore
+from services.scoring.rubric import UnknownRubric, load_rubric_book
+from shared.logging import get_logger
 from shared.runtime import Component, Context, ServiceSpec
+
+log = get_logger(__name__)
 
 
 async def setup(context: Context) -> Component:
     assert context.relay is not None
-    scores = context.store.collection("scores")
-    rubrics = RubricBook()
-    handlers = ScoringHandlers(scores, context.campaigns, rubrics, context.relay)
-    await handlers.create_indexes()
+    store = ScoringStore(context.store.db)
+    await store.create_indexes()
+    rubrics = load_rubric_book(context.settings.scoring_rubrics_dir)
+    for key in context.campaigns.keys():
+        try:
+            rubrics.get(context.campaigns.get(key).rubric_version)
+        except UnknownRubric as error:
+            log.warning("a campaign names a rubric this service does not have", campaign=key, error=str(error))
+    handlers = ScoringHandlers(store, context.campaigns, rubrics, context.relay)
     return Component(
-        handlers={events.SUBMISSION_VALIDATED: handlers.on_validated},
-        outbox_collections=[scores],
-        state={"scores": scores, "rubrics": rubrics},
+        handlers=handler_map(handlers),
+        outbox_collections=store.outbox_collections,
+        state={"store": store, "scores": store.scores, "rubrics": rubrics},
     )
 
 
@@ -27,8 +36,9 @@ SPEC = ServiceSpec(
     name="scoring",
     default_port=8003,
     title="Smart City selection — scoring",
-    description="ให้คะแนนตามเกณฑ์ที่กำหนดเป็นรุ่น พร้อมคำอธิบายรายเกณฑ์ / Versioned rubric, explained per criterion.",
+    description="ให้คะแนนตามเกณฑ์ที่กำหนดเป็นรุ่น พร้อมคำอธิบายรายเกณฑ์ การพิจารณาของคณะกรรมการ และการจัดอันดับตามกลุ่มขนาด / "
+                "Versioned rubric explained per criterion, committee review, rankings within size groups.",
     setup=setup,
-    routers=[router],
-    configure_app=install_error_handlers,
+    routers=[api.router, admin_api.router, reviewer_api.router],
+    configure_app=errors.install,
 )

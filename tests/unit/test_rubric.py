@@ -21,6 +21,7 @@ from services.scoring.rubric import (
     UnknownRubric,
     default_rubric_dir,
     load_rubric,
+    load_rubric_book,
     parse_rubric,
     score,
     size_group_of,
@@ -804,3 +805,54 @@ def test_rubric_book_refuses_a_file_named_unlike_its_version(tmp_path: Path) -> 
 def test_rubric_book_names_the_known_versions_when_asked_for_another() -> None:
     with pytest.raises(UnknownRubric, match=r"no rubric 'fy2569-v1'.*known versions: fy2568-v1"):
         RubricBook(default_rubric_dir()).get("fy2569-v1")
+
+
+def test_rubric_book_adds_the_versions_of_an_extra_directory(tmp_path: Path) -> None:
+    text = DEFAULT_RUBRIC.read_text(encoding="utf-8").replace('version = "fy2568-v1"', 'version = "fy2568-dla"')
+    (tmp_path / "fy2568-dla.toml").write_text(text, encoding="utf-8")
+    book = load_rubric_book(str(tmp_path))
+    assert book.versions() == ["fy2568-dla", "fy2568-v1"]
+    assert book.path("fy2568-dla") == tmp_path / "fy2568-dla.toml"
+    assert load_rubric_book(None).versions() == ["fy2568-v1"]
+
+
+def test_a_version_defined_twice_is_refused_so_a_scored_rubric_cannot_be_swapped(tmp_path: Path) -> None:
+    changed = DEFAULT_RUBRIC.read_text(encoding="utf-8").replace("outstanding_min = 70", "outstanding_min = 60")
+    (tmp_path / "fy2568-v1.toml").write_text(changed, encoding="utf-8")
+    with pytest.raises(RubricError, match=r"'fy2568-v1' is already defined by .*give a new rubric a new version"):
+        load_rubric_book(str(tmp_path))
+
+
+def test_the_digest_follows_the_content_not_the_comments() -> None:
+    data = default_rubric_data()
+    original = parse_rubric(data).digest
+    assert original == load_rubric(DEFAULT_RUBRIC).digest and len(original) == 16
+    data["tiers"]["efficient_min"] = 49
+    assert parse_rubric(data).digest != original
+
+
+# ---------------------------------------------------------------------------------------------- tie-breaks
+
+
+def test_tie_break_sections_default_to_the_order_of_the_file() -> None:
+    data = default_rubric_data()
+    del data["ranking"]
+    assert parse_rubric(data).tie_break_sections == [s["key"] for s in data["sections"]]
+
+
+def test_a_tie_break_section_the_rubric_does_not_have_is_an_error() -> None:
+    data = default_rubric_data()
+    data["ranking"]["tie_break_sections"] = ["outcomes", "impact", "outcomes"]
+    message = rubric_error(data)
+    assert "ranking.tie_break_sections[1]: 'impact' is not a section of the rubric; its sections are: readiness, " \
+        "data_platform, services, outcomes, sustainability, investment, committee" in message
+    assert "ranking.tie_break_sections[2]: 'outcomes' is listed twice" in message
+
+
+def test_scores_carry_the_points_of_each_section_for_the_tie_breaks() -> None:
+    result = score(make_submission(), load_rubric(DEFAULT_RUBRIC), lao_type="เทศบาลเมือง")
+    # By hand (see test_default_rubric_on_the_canonical_example): readiness 8+4+4, data platform 6,
+    # services 2+3, outcomes 3+4, sustainability 2, investment 0, committee 0.
+    assert result.sections == {"readiness": 16, "data_platform": 6, "services": 5, "outcomes": 7,
+                               "sustainability": 2, "investment": 0, "committee": 0}
+    assert sum(result.sections.values()) == result.total

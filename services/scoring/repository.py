@@ -1,0 +1,230 @@
+"""Scoring's own collections, and nothing of any other service's:
+
+    submissions     its copy of every revision it was told about (`_id` = submission/r<revision>): the
+                    validated ones with their canonical submission, LAO and contact (what re-scoring and
+                    review read), the returned and rejected ones as markers that supersede older revisions
+    scores          one per revision × rubric version (`_id` = submission/r<revision>/<version>), the current
+                    score with every criterion's explanation, `score_version`, the earlier versions in
+                    `history`, and the causes already applied (idempotency)
+    rescore_runs    each publication of a rubric version for a campaign: who, when, which; the newest run
+                    names the campaign's active version
+    reviewers       committee members: name, province, the sha256 of their token (never the token)
+    assignments     which reviewer scores which submission
+    review_changes  the audit trail: one record per change of a reviewer's points (who, when, old, new, why)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.scoring.review import Change, RecordedChange
+from shared.events import Envelope
+from shared.outbox import push_outbox
+
+Document = dict[str, Any]
+
+
+def revision_id(submission_id: str, revision: int) -> str:
+    return f"{submission_id}/r{revision}"
+
+
+def score_id(submission_id: str, revision: int, rubric_version: str) -> str:
+    return f"{submission_id}/r{revision}/{rubric_version}"
+
+
+class ScoringStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.submissions: AsyncCollection[Document] = db["submissions"]
+        self.scores: AsyncCollection[Document] = db["scores"]
+        self.runs: AsyncCollection[Document] = db["rescore_runs"]
+        self.reviewers: AsyncCollection[Document] = db["reviewers"]
+        self.assignments: AsyncCollection[Document] = db["assignments"]
+        self.review_changes: AsyncCollection[Document] = db["review_changes"]
+
+    @property
+    def outbox_collections(self) -> list[AsyncCollection[Document]]:
+        return [self.submissions, self.scores, self.runs, self.review_changes]
+
+    async def create_indexes(self) -> None:
+        await self.submissions.create_index([("campaign", 1), ("submission_id", 1), ("revision", -1)],
+                                            name="campaign_submission_revision")
+        await self.submissions.create_index([("submission_id", 1), ("revision", -1)], name="submission_revision")
+        await self.scores.create_index([("submission_id", 1), ("revision", -1), ("rubric_version", 1)],
+                                       name="submission_revision_rubric")
+        await self.scores.create_index([("campaign", 1), ("rubric_version", 1), ("size_group", 1),
+                                        ("total", -1)], name="ranking")
+        await self.runs.create_index([("campaign", 1), ("requested_at", -1)], name="campaign_requested")
+        await self.reviewers.create_index("token_sha256", unique=True, name="token")
+        await self.assignments.create_index([("reviewer_id", 1), ("submission_id", 1)], name="reviewer_submission")
+        await self.assignments.create_index("submission_id", name="submission")
+        await self.review_changes.create_index([("submission_id", 1), ("revision", 1), ("reviewer_id", 1),
+                                                ("seq", 1)], name="submission_revision_reviewer_seq")
+
+    # -- revisions ------------------------------------------------------------------------------------
+
+    async def keep_revision(self, document: Document) -> bool:
+        """Store a revision once; False when it was already there (a redelivered event)."""
+        try:
+            await self.submissions.insert_one(document)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def revision(self, submission_id: str, revision: int) -> Document | None:
+        return await self.submissions.find_one({"_id": revision_id(submission_id, revision)}, {"outbox": 0})
+
+    async def newest_revision(self, submission_id: str) -> Document | None:
+        return await self.submissions.find_one({"submission_id": submission_id}, {"outbox": 0},
+                                               sort=[("revision", -1)])
+
+    async def newest_revisions(self, campaign: str) -> dict[str, Document]:
+        """Each submission's newest revision known here (validated or not), without the submission body."""
+        newest: dict[str, Document] = {}
+        cursor = self.submissions.find({"campaign": campaign},
+                                       {"submission_id": 1, "revision": 1, "status": 1, "lao": 1,
+                                        "submitted_at": 1, "campaign": 1})
+        async for document in cursor:
+            held = newest.get(document["submission_id"])
+            if held is None or document["revision"] > held["revision"]:
+                newest[document["submission_id"]] = document
+        return newest
+
+    async def request_rescores(self, run_id: str, revisions: Sequence[tuple[str, Envelope]]) -> int:
+        """Attach each revision's re-score command to its own document (outbox), once per run."""
+        if not revisions:
+            return 0
+        operations = []
+        for document_id, envelope in revisions:
+            update = push_outbox(envelope)
+            update["$addToSet"] = {"rescore_runs": run_id}
+            operations.append(UpdateOne({"_id": document_id, "rescore_runs": {"$ne": run_id}}, update))
+        result = await self.submissions.bulk_write(operations, ordered=False)
+        return result.modified_count
+
+    # -- scores ---------------------------------------------------------------------------------------
+
+    async def score(self, document_id: str) -> Document | None:
+        return await self.scores.find_one({"_id": document_id}, {"outbox": 0})
+
+    async def insert_score(self, document: Document) -> bool:
+        try:
+            await self.scores.insert_one(document)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def replace_score(self, document_id: str, score_version: int, update: Document) -> bool:
+        """Apply `update` only if the score is still at `score_version` (another writer would have moved it)."""
+        result = await self.scores.update_one({"_id": document_id, "score_version": score_version}, update)
+        return result.matched_count == 1
+
+    async def scores_of(self, submission_id: str) -> list[Document]:
+        return await self.scores.find({"submission_id": submission_id}, {"outbox": 0, "applied": 0},
+                                      sort=[("revision", -1), ("rubric_version", 1)]).to_list(None)
+
+    async def scores_under(self, campaign: str, rubric_version: str,
+                           wanted: dict[str, int] | None = None) -> dict[str, Document]:
+        """Scores under a version keyed by submission id, of the given revisions only when `wanted` is given."""
+        found: dict[str, Document] = {}
+        cursor = self.scores.find({"campaign": campaign, "rubric_version": rubric_version},
+                                  {"criteria": 0, "history": 0, "outbox": 0, "applied": 0})
+        async for document in cursor:
+            if wanted is not None and wanted.get(document["submission_id"]) != document["revision"]:
+                continue
+            found[document["submission_id"]] = document
+        return found
+
+    async def count_run(self, run_id: str) -> int:
+        return await self.scores.count_documents({"applied": f"run:{run_id}"})
+
+    # -- rubric versions ------------------------------------------------------------------------------
+
+    async def latest_run(self, campaign: str) -> Document | None:
+        return await self.runs.find_one({"campaign": campaign}, {"outbox": 0},
+                                        sort=[("requested_at", -1), ("_id", -1)])
+
+    async def runs_of(self, campaign: str) -> list[Document]:
+        return await self.runs.find({"campaign": campaign}, {"outbox": 0},
+                                    sort=[("requested_at", -1), ("_id", -1)]).to_list(None)
+
+    async def run(self, run_id: str) -> Document | None:
+        return await self.runs.find_one({"_id": run_id}, {"outbox": 0})
+
+    async def insert_run(self, document: Document) -> None:
+        await self.runs.insert_one(document)
+
+    async def mark_run_fanned_out(self, run_id: str, revisions: int, at: datetime) -> None:
+        await self.runs.update_one({"_id": run_id}, {"$set": {"revisions": revisions, "fanned_out_at": at}})
+
+    # -- reviewers and assignments --------------------------------------------------------------------
+
+    async def add_reviewer(self, document: Document) -> None:
+        await self.reviewers.insert_one(document)
+
+    async def reviewer(self, reviewer_id: str) -> Document | None:
+        return await self.reviewers.find_one({"_id": reviewer_id}, {"token_sha256": 0})
+
+    async def reviewer_by_token_hash(self, token_sha256: str) -> Document | None:
+        return await self.reviewers.find_one({"token_sha256": token_sha256, "active": True}, {"token_sha256": 0})
+
+    async def all_reviewers(self) -> list[Document]:
+        return await self.reviewers.find({}, {"token_sha256": 0}, sort=[("created_at", 1)]).to_list(None)
+
+    async def disable_reviewer(self, reviewer_id: str, at: datetime, by: str) -> bool:
+        result = await self.reviewers.update_one({"_id": reviewer_id},
+                                                 {"$set": {"active": False, "disabled_at": at, "disabled_by": by}})
+        return result.matched_count == 1
+
+    async def assign(self, document: Document) -> bool:
+        try:
+            await self.assignments.insert_one(document)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def is_assigned(self, reviewer_id: str, submission_id: str) -> bool:
+        return await self.assignments.find_one({"reviewer_id": reviewer_id, "submission_id": submission_id},
+                                               {"_id": 1}) is not None
+
+    async def assignments_of(self, reviewer_id: str) -> list[Document]:
+        return await self.assignments.find({"reviewer_id": reviewer_id},
+                                           sort=[("submission_id", 1)]).to_list(None)
+
+    # -- the audit trail ------------------------------------------------------------------------------
+
+    async def change_records(self, submission_id: str, revision: int) -> list[RecordedChange]:
+        documents = await self.review_changes.find({"submission_id": submission_id, "revision": revision},
+                                                   {"reviewer_id": 1, "seq": 1, "changes": 1}).to_list(None)
+        return [RecordedChange(d["reviewer_id"], d["seq"], tuple(Change.from_json(c) for c in d["changes"]),
+                               change_id=d["_id"]) for d in documents]
+
+    async def last_seq(self, submission_id: str, revision: int, reviewer_id: str) -> int:
+        last = await self.review_changes.find_one(
+            {"submission_id": submission_id, "revision": revision, "reviewer_id": reviewer_id},
+            {"seq": 1}, sort=[("seq", -1)])
+        return int(last["seq"]) if last else 0
+
+    async def insert_change(self, document: Document) -> bool:
+        """False when another change took this sequence number first."""
+        try:
+            await self.review_changes.insert_one(document)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def audit(self, *, submission_id: str | None = None, reviewer_id: str | None = None,
+                    limit: int = 1000) -> list[Document]:
+        query: Document = {}
+        if submission_id is not None:
+            query["submission_id"] = submission_id
+        if reviewer_id is not None:
+            query["reviewer_id"] = reviewer_id
+        return await self.review_changes.find(query, {"outbox": 0, "outbox_pending": 0},
+                                              sort=[("at", 1), ("_id", 1)], limit=limit).to_list(None)

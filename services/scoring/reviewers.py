@@ -1,0 +1,92 @@
+"""Committee reviewers from the command line (the same code paths as the admin API):
+
+    python -m services.scoring.reviewers add --name "นางสาวสมหญิง ตั้งใจ" --province 36   # prints the token once
+    python -m services.scoring.reviewers list
+    python -m services.scoring.reviewers disable rev_0123456789
+    python -m services.scoring.reviewers assign rev_0123456789 SUBMISSION_ID [SUBMISSION_ID ...]
+    python -m services.scoring.reviewers audit [--submission SUBMISSION_ID] [--reviewer REVIEWER_ID]
+
+`--province` is the reviewer's own province (code or name): they can never score a municipality there.
+`--province national` for a DLA official without a province.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from services.scoring.command_line import print_refusal, scoring
+from services.scoring.errors import Refused
+from services.scoring.reviewing import assign, register_reviewer
+
+
+def _line(document: object) -> str:
+    return json.dumps(document, ensure_ascii=False, default=str)
+
+
+async def _run(arguments: argparse.Namespace) -> int:
+    async with scoring() as context:
+        store = context.store
+        if arguments.command == "add":
+            reviewer, token = await register_reviewer(store, name=arguments.name, province=arguments.province,
+                                                      created_by=arguments.by)
+            print(_line(reviewer))
+            print("โทเค็นของกรรมการ (แสดงครั้งเดียว เก็บไว้ให้ดี) / the reviewer's token (shown this once only):")
+            print(token)
+        elif arguments.command == "list":
+            for reviewer in await store.all_reviewers():
+                print(_line(reviewer))
+        elif arguments.command == "disable":
+            if not await store.disable_reviewer(arguments.reviewer_id, datetime.now(UTC), arguments.by):
+                raise Refused(404, "reviewer_unknown", f"ไม่พบกรรมการ {arguments.reviewer_id}",
+                              f"No reviewer {arguments.reviewer_id!r}.")
+            print(_line(await store.reviewer(arguments.reviewer_id)))
+        elif arguments.command == "assign":
+            outcome = await assign(store, reviewer_id=arguments.reviewer_id, submission_ids=arguments.submission_ids,
+                                   assigned_by=arguments.by)
+            print(_line(outcome))
+            if outcome["refused"]:
+                for refusal in outcome["refused"]:
+                    print(f"{refusal['submission_id']}: {refusal['message_th']} / {refusal['message_en']}",
+                          file=sys.stderr)
+                return 1
+        elif arguments.command == "audit":
+            for record in await store.audit(submission_id=arguments.submission, reviewer_id=arguments.reviewer):
+                print(_line(record))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.scoring.reviewers", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--by", default="cli", help="who does this (kept in the records)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add", help="register a reviewer and print their token once")
+    add.add_argument("--name", required=True)
+    add.add_argument("--province", required=True, help="their own province: code (36) or name, or `national`")
+    commands.add_parser("list", help="every reviewer (never their tokens)")
+    disable = commands.add_parser("disable", help="revoke a reviewer's token")
+    disable.add_argument("reviewer_id")
+    assignment = commands.add_parser("assign", help="assign submissions to a reviewer")
+    assignment.add_argument("reviewer_id")
+    assignment.add_argument("submission_ids", nargs="+")
+    audit = commands.add_parser("audit", help="the audit trail of reviewers' points")
+    audit.add_argument("--submission", default=None)
+    audit.add_argument("--reviewer", default=None)
+    arguments = parser.parse_args(argv)
+    try:
+        return asyncio.run(_run(arguments))
+    except Refused as refused:
+        return print_refusal(refused)
+    except ValidationError as error:
+        print(f"การตั้งค่าไม่ถูกต้อง (เช่น MONGODB_URL) / invalid settings (e.g. MONGODB_URL):\n{error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
