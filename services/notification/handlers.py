@@ -1,28 +1,75 @@
-"""What notification does with each submission event: render the e-mail, claim it in the log, send it, and
-record the outcome with its event, so that a redelivered event never sends a second e-mail."""
+"""What notification does with each event it receives:
+
+- submission.* : record the submission's state in the area-progress model, then render the template for each
+  recipient that routing names (the applicant, the offices of the area), claim each notification in the log,
+  send it, and record the outcome with its event — so a redelivered event never sends a second message;
+- registry.updated : replace its copy of the province's LAOs (who is expected to submit);
+- schedule.notice_due : render one office's reminder or digest from the area's progress, and send it once.
+
+A channel failure that another attempt may fix raises, so the bus retries the event later (its delayed
+retries are the back-off); the notifications already sent are not sent again. After the last attempt the
+log says failed and the failure is announced (`notification.failed` / `notification.area_failed`).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from prometheus_client import Counter
+from pydantic import ConfigDict
 
-from services.notification.mailer import DeliveryError, Mailer
-from services.notification.repository import ADDRESS_FIELD, CHANNEL, FINAL, NotificationLog, notification_id
-from services.notification.templates import (
-    READERS,
-    Notified,
-    mask,
-    normalise_address,
-    read,
-    recipient_hash,
-    render,
+from services.notification.area import AreaReport
+from services.notification.channels import Channel, DeliveryError
+from services.notification.privacy import normalise_address
+from services.notification.recipients import Recipient, Routing
+from services.notification.repository import (
+    ADDRESS_FIELD,
+    FINAL,
+    Directory,
+    NotificationLog,
+    ProgressModel,
+    notification_id,
 )
-from shared.bus import Handler
-from shared.campaign import CampaignBook
-from shared.events import Envelope, NotificationFailed, NotificationOutcome, NotificationSent
+from services.notification.schedule import Clock
+from services.notification.templates import (
+    DIGEST,
+    RECEIVED,
+    REJECTED,
+    REMINDER,
+    RETURNED,
+    SCORED,
+    Message,
+    TemplateBook,
+    TemplateProblem,
+)
+from shared.bus import Handler, PermanentFailure
+from shared.campaign import Campaign, CampaignBook
+from shared.events import (
+    REGISTRY_UPDATED,
+    SCHEDULE_NOTICE_DUE,
+    SUBMISSION_RECEIVED,
+    SUBMISSION_REJECTED,
+    SUBMISSION_RETURNED,
+    SUBMISSION_SCORED,
+    SUBMISSION_VALIDATED,
+    AreaNotificationFailed,
+    AreaNotificationSent,
+    ContactSummary,
+    Envelope,
+    LaoSummary,
+    NoticeDue,
+    NotificationFailed,
+    NotificationSent,
+    RegistryUpdated,
+    SubmissionRef,
+    SubmissionRejected,
+    SubmissionReturned,
+    SubmissionScored,
+)
 from shared.logging import get_logger
 from shared.outbox import OutboxRelay
 
@@ -38,74 +85,247 @@ DELIVERY_ATTEMPTS_FAILED = Counter(
 
 
 class NotificationNotSent(Exception):
-    """This attempt failed and another may succeed: raised so that the bus retries the event later."""
+    """An attempt failed and another may succeed: raised so that the bus retries the event later."""
 
 
 class NotificationInFlight(Exception):
     """Another consumer holds this notification right now: retry later, when it is sent or released."""
 
 
+# -- readers: each reads only the fields notification uses, so an additive change upstream cannot break it ----
+
+
+class _Reader(SubmissionRef):
+    model_config = ConfigDict(extra="ignore")
+    lao: LaoSummary
+    contact: ContactSummary
+
+
+class ReceivedNotice(_Reader):
+    """`submission.received` as notification reads it (the submission itself is not needed here)."""
+
+    received_at: datetime
+
+
+class ValidatedNotice(_Reader):
+    """`submission.validated`: only its place in the area's progress matters here."""
+
+
+# event type → (status in the progress model, template or None, reader)
+READERS: dict[str, tuple[str, str | None, type[_Reader] | type[SubmissionRef]]] = {
+    SUBMISSION_RECEIVED: ("received", RECEIVED, ReceivedNotice),
+    SUBMISSION_VALIDATED: ("validated", None, ValidatedNotice),
+    SUBMISSION_RETURNED: ("returned", RETURNED, SubmissionReturned),
+    SUBMISSION_REJECTED: ("rejected", REJECTED, SubmissionRejected),
+    SUBMISSION_SCORED: ("scored", SCORED, SubmissionScored),
+}
+
+
+def read(envelope: Envelope) -> tuple[str, str | None, Any]:
+    """(status, template or None, event data) of a submission event; ValidationError when it breaks its contract."""
+    status, template, model = READERS[envelope.event_type]
+    return status, template, model.model_validate(envelope.data)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """The applicant as a recipient for the templates (greeting by contact name)."""
+
+    kind: Literal["applicant"] = "applicant"
+    office: str | None = None
+    name: str | None = None
+
+
+@dataclass
+class Notice:
+    """One notification about to be delivered: its key, recipient, message and what the log records."""
+
+    key: str
+    template: str
+    recipient: Recipient
+    message: Message
+    entry: dict[str, Any]
+    outcome: Callable[[bool, int, str | None], Envelope]
+
+
+Result = Literal["sent", "done", "failed", "skipped", "retry"]
+
+
 class Notifier:
-    def __init__(self, log_: NotificationLog, mailer: Mailer, relay: OutboxRelay, campaigns: CampaignBook, *,
-                 max_attempts: int, claim_poll_seconds: float = 0.1) -> None:
+    def __init__(self, *, log_: NotificationLog, progress: ProgressModel, directory: Directory,
+                 channels: Mapping[str, Channel], book: TemplateBook, routing: Routing, relay: OutboxRelay,
+                 campaigns: CampaignBook, max_attempts: int, clock: Clock, claim_poll_seconds: float = 0.1) -> None:
         self.log = log_
-        self.mailer = mailer
+        self.progress = progress
+        self.directory = directory
+        self.channels = channels
+        self.book = book
+        self.routing = routing
         self.relay = relay
         self.campaigns = campaigns
         self.max_attempts = max_attempts
+        self.clock = clock
         self.claim_poll_seconds = claim_poll_seconds
 
     def handlers(self) -> Mapping[str, Handler]:
-        return dict.fromkeys(READERS, self.handle)
+        return {**dict.fromkeys(READERS, self.on_submission), REGISTRY_UPDATED: self.on_registry,
+                SCHEDULE_NOTICE_DUE: self.on_notice_due}
 
-    async def handle(self, envelope: Envelope) -> None:
+    # -- registry.updated --------------------------------------------------------------------------------
+
+    async def on_registry(self, envelope: Envelope) -> None:
+        event = envelope.read(RegistryUpdated)
+        replaced = await self.progress.replace_province(event)
+        log.info("registry copy updated" if replaced else "registry event already applied",
+                 province_code=event.province_code, laos=len(event.laos))
+
+    # -- submission.* ------------------------------------------------------------------------------------
+
+    async def on_submission(self, envelope: Envelope) -> None:
         # A payload that breaks its contract raises ValidationError here: the bus dead-letters it at once.
-        template, event = read(envelope)
+        status, template, event = read(envelope)
+        await self.progress.record(campaign=event.campaign, submission_id=event.submission_id,
+                                   revision=event.revision, status=status, lao=event.lao, at=envelope.occurred_at)
+        if template is None:
+            return
+        if isinstance(event, SubmissionScored) and (
+                event.trigger == "rescore" or (event.trigger == "review" and not self.routing.route(SCORED).on_review)):
+            log.debug("score not notified", trigger=event.trigger)  # a re-score never reaches applicants
+            return
         campaign = self.campaigns.get(event.campaign) if event.campaign in self.campaigns else None
-        mail = render(template, event, occurred_at=envelope.occurred_at, campaign=campaign)
-        entry: dict[str, Any] = {
-            "submission_id": event.submission_id,
-            "revision": event.revision,
-            "campaign": event.campaign,
-            "event_id": envelope.event_id,
-            "event_type": envelope.event_type,
-            "template": template,
-            "channel": CHANNEL,
-            "subject": mail.subject,
-        }
+        context = submission_context(event, campaign, envelope.occurred_at)
+        entry = {"submission_id": event.submission_id, "revision": event.revision, "campaign": event.campaign,
+                 "event_id": envelope.event_id, "event_type": envelope.event_type, "template": template}
+        audiences = self.routing.audiences(template)
+        recipients: list[Recipient] = []
+        if "applicant" in audiences:
+            address = normalise_address(event.contact.email)
+            if address is None:
+                await self._skip_applicant(envelope, event, template, entry)
+            else:
+                recipients.append(Recipient(kind="applicant", channel="email", address=address,
+                                            name=event.contact.name))
+        levels = self.routing.office_levels(template)
+        if levels:
+            offices = await self.directory.offices(levels, event.lao.province_code, event.lao.district_code)
+            recipients += [office for office in offices if office.wants(template)]
 
-        address = normalise_address(event.contact.email)
-        if address is None:
-            reason = "invalid_contact_email" if (event.contact.email or "").strip() else "no_contact_email"
-            key = notification_id(envelope.event_id, template, None)
-            if await self.log.skip({"_id": key, **entry, "recipient": None}, reason):
-                NOTIFICATIONS.labels(template, "skipped").inc()
-                log.info("notification skipped", template=template, reason=reason)
+        retry = False
+        for recipient in recipients:
+            shown = Applicant(name=recipient.name) if recipient.kind == "applicant" else recipient
+            message = self._render(template, data=_submission_data(event, template), recipient=shown, **context)
+            key = notification_id(envelope.event_id, template, recipient.hash)
+
+            def outcome(sent: bool, attempts: int, error: str | None, recipient: Recipient = recipient,
+                        key: str = key) -> Envelope:
+                model = NotificationSent if sent else NotificationFailed
+                data = model(notification_id=key, submission_id=event.submission_id, revision=event.revision,
+                             campaign=event.campaign, template=template, channel=recipient.channel,
+                             recipient=recipient.masked, attempts=attempts, error=error)
+                return Envelope.build(data, producer=PRODUCER, correlation_id=event.submission_id,
+                                      causation=envelope)
+
+            notice = Notice(key=key, template=template, recipient=recipient, message=message,
+                            entry={**entry, "subject": message.subject}, outcome=outcome)
+            retry = await self.deliver(notice) == "retry" or retry
+        if retry:
+            raise NotificationNotSent("a channel failed; the event is retried for the notifications not yet sent")
+
+    async def _skip_applicant(self, envelope: Envelope, event: Any, template: str, entry: dict[str, Any]) -> None:
+        reason = "invalid_contact_email" if (event.contact.email or "").strip() else "no_contact_email"
+        key = notification_id(envelope.event_id, template, None)
+        if await self.log.skip({"_id": key, **entry, "channel": "email", "recipient": None,
+                                "recipient_kind": "applicant"}, reason):
+            NOTIFICATIONS.labels(template, "skipped").inc()
+            log.info("notification skipped", template=template, reason=reason)
+
+    # -- schedule.notice_due -----------------------------------------------------------------------------
+
+    async def on_notice_due(self, envelope: Envelope) -> None:
+        due = envelope.read(NoticeDue)
+        if due.campaign not in self.campaigns:
+            raise PermanentFailure(f"unknown campaign {due.campaign!r}")
+        campaign = self.campaigns.get(due.campaign)
+        key = f"{due.campaign}:{due.slot}:{due.template}:{due.recipient_hash}"
+        entry = {"submission_id": None, "campaign": due.campaign, "slot": due.slot, "event_id": envelope.event_id,
+                 "event_type": envelope.event_type, "template": due.template, "channel": due.channel,
+                 "recipient_kind": due.recipient_kind, "areas": due.areas, "recipient_hash": due.recipient_hash}
+        contact = await self.directory.find(kind=due.recipient_kind, channel=due.channel,
+                                            recipient_hash=due.recipient_hash, areas=due.areas)
+        if contact is None:
+            await self._skip(key, {**entry, "recipient": None}, due.template, "not_in_directory")
             return
+        entry.update(recipient=contact.masked, office=contact.office)
+        report = await self.progress.report(campaign, contact.areas, with_parts=due.template == DIGEST)
+        if (due.template == REMINDER and self.routing.route(REMINDER).skip_when_nothing_to_chase
+                and report.registry_loaded and not report.chase):
+            await self._skip(key, entry, due.template, "nothing_to_chase")
+            return
+        now = self.clock()
+        message = self._render(
+            due.template, data=_area_data(due, campaign, report, now), recipient=contact, report=report,
+            campaign=campaign, campaign_th=campaign.title_th, campaign_en=campaign.title_en,
+            deadline=campaign.submission_deadline, time_left=_time_left(campaign.submission_deadline, now),
+            as_of=now,
+        )
 
-        masked, digest = mask(address), recipient_hash(address)
-        key = notification_id(envelope.event_id, template, digest)
-        claimed = await self._claim({"_id": key, **entry, "recipient": masked, "recipient_hash": digest,
-                                     ADDRESS_FIELD: address})
+        def outcome(sent: bool, attempts: int, error: str | None) -> Envelope:
+            model = AreaNotificationSent if sent else AreaNotificationFailed
+            data = model(notification_id=key, campaign=due.campaign, slot=due.slot, template=due.template,
+                         channel=contact.channel, recipient=contact.masked, recipient_kind=contact.kind,
+                         areas=list(contact.areas), attempts=attempts, error=error)
+            return Envelope.build(data, producer=PRODUCER, correlation_id=envelope.correlation_id,
+                                  causation=envelope)
+
+        notice = Notice(key=key, template=due.template, recipient=contact, message=message,
+                        entry={**entry, "subject": message.subject}, outcome=outcome)
+        if await self.deliver(notice) == "retry":
+            raise NotificationNotSent("the channel failed; the notice is retried")
+
+    # -- delivery ----------------------------------------------------------------------------------------
+
+    def _render(self, template: str, *, data: dict[str, Any], **context: Any) -> Message:
+        try:
+            return self.book.render(template, data=data, **context)
+        except TemplateProblem as error:
+            # An operator's template edit that fails on this event: dead-letter it, replay after the fix.
+            raise PermanentFailure(str(error)) from error
+
+    async def _skip(self, key: str, entry: dict[str, Any], template: str, reason: str) -> None:
+        if await self.log.skip({"_id": key, **entry}, reason):
+            NOTIFICATIONS.labels(template, "skipped").inc()
+            log.info("notification skipped", template=template, reason=reason)
+
+    async def deliver(self, notice: Notice) -> Result:
+        """Claim, send and record one notification; "retry" when this attempt failed and another may not."""
+        recipient, template = notice.recipient, notice.template
+        entry = {"_id": notice.key, **notice.entry, "channel": recipient.channel, "recipient": recipient.masked,
+                 "recipient_kind": recipient.kind, "recipient_hash": recipient.hash}
+        if recipient.kind != "applicant":
+            entry.update(office=recipient.office, areas=list(recipient.areas))
+        channel = self.channels.get(recipient.channel)
+        if channel is None or not channel.configured:
+            await self._skip(notice.key, entry, template, "channel_not_configured")
+            return "skipped"
+        claimed = await self._claim({**entry, ADDRESS_FIELD: recipient.address})
         if claimed is None:
-            return
-
+            return "done"
         attempts = int(claimed["attempts"])
         try:
-            message_id = await self.mailer.send(mail, to=address, key=key)
+            provider_id = await channel.send(notice.message, to=recipient.address, key=notice.key)
         except DeliveryError as error:
-            DELIVERY_ATTEMPTS_FAILED.labels(template, CHANNEL).inc()
-            await self._failed(envelope, event, template, key, masked, attempts, error)
-            return
-        outcome = self._outcome(NotificationSent, envelope, event, template, key, masked, attempts)
-        if not await self.log.mark_sent(key, outcome, message_id=message_id):
+            DELIVERY_ATTEMPTS_FAILED.labels(template, recipient.channel).inc()
+            return await self._failed(notice, attempts, error)
+        if not await self.log.mark_sent(notice.key, notice.outcome(True, attempts, None), message_id=provider_id):
             # Only when this send outlived its lease and another consumer finished the notification meanwhile.
             log.warning("notification sent but already finished by another consumer", template=template,
-                        recipient=masked)
-            return
+                        recipient=recipient.masked)
+            return "done"
         self.relay.notify()
         NOTIFICATIONS.labels(template, "sent").inc()
-        log.info("notification sent", template=template, recipient=masked, attempts=attempts)
+        log.info("notification sent", template=template, channel=recipient.channel, recipient=recipient.masked,
+                 attempts=attempts)
+        return "sent"
 
     async def _claim(self, document: dict[str, Any]) -> dict[str, Any] | None:
         """The claimed log entry, or None when this notification is already done.
@@ -125,27 +345,54 @@ class Notifier:
             claimed, current = await self.log.claim(document, create=False)
         return claimed
 
-    async def _failed(self, envelope: Envelope, event: Notified, template: str, key: str, masked: str,
-                      attempts: int, error: DeliveryError) -> None:
-        text = str(error)
+    async def _failed(self, notice: Notice, attempts: int, error: DeliveryError) -> Result:
+        text, recipient = str(error), notice.recipient
         if error.permanent or attempts >= self.max_attempts:
             # Giving up is an outcome, recorded with its event; the message itself is done (acked).
-            outcome = self._outcome(NotificationFailed, envelope, event, template, key, masked, attempts, text)
-            if await self.log.mark_failed(key, outcome, error=text):
+            if await self.log.mark_failed(notice.key, notice.outcome(False, attempts, text), error=text):
                 self.relay.notify()
-                NOTIFICATIONS.labels(template, "failed").inc()
-            log.error("notification failed", template=template, recipient=masked, attempts=attempts,
-                      permanent=error.permanent, error=text)
-            return
-        await self.log.release(key, error=text)
-        log.warning("notification not sent; retrying", template=template, recipient=masked, attempts=attempts,
-                    max_attempts=self.max_attempts, error=text)
-        raise NotificationNotSent(text)
+                NOTIFICATIONS.labels(notice.template, "failed").inc()
+            log.error("notification failed", template=notice.template, channel=recipient.channel,
+                      recipient=recipient.masked, attempts=attempts, permanent=error.permanent, error=text)
+            return "failed"
+        await self.log.release(notice.key, error=text)
+        log.warning("notification not sent; retrying", template=notice.template, channel=recipient.channel,
+                    recipient=recipient.masked, attempts=attempts, max_attempts=self.max_attempts, error=text)
+        return "retry"
 
-    @staticmethod
-    def _outcome(model: type[NotificationOutcome], envelope: Envelope, event: Notified, template: str, key: str,
-                 masked: str, attempts: int, error: str | None = None) -> Envelope:
-        data = model(notification_id=key, submission_id=event.submission_id, revision=event.revision,
-                      campaign=event.campaign, template=template, channel=CHANNEL, recipient=masked,
-                      attempts=attempts, error=error)
-        return Envelope.build(data, producer=PRODUCER, correlation_id=event.submission_id, causation=envelope)
+
+def submission_context(event: Any, campaign: Campaign | None, occurred_at: datetime) -> dict[str, Any]:
+    """What a submission template reads besides `recipient`: the event, its LAO and contact, the campaign (or
+    None when unknown here) with its titles and deadline, and when the event happened."""
+    return {
+        "event": event, "lao": event.lao, "contact": event.contact, "campaign": campaign,
+        "campaign_th": campaign.title_th if campaign else f"รอบการคัดเลือก {event.campaign}",
+        "campaign_en": campaign.title_en if campaign else f"campaign {event.campaign}",
+        "deadline": campaign.submission_deadline if campaign else None, "occurred_at": occurred_at,
+    }
+
+
+def _submission_data(event: Any, template: str) -> dict[str, Any]:
+    """What a webhook receiver gets besides the text: the facts, without the contact's details."""
+    data: dict[str, Any] = {"submission_id": event.submission_id, "revision": event.revision,
+                            "campaign": event.campaign, "lao": event.lao.model_dump(mode="json")}
+    if isinstance(event, SubmissionReturned | SubmissionRejected):
+        data["issues"] = [issue.model_dump(mode="json") for issue in event.issues]
+    if isinstance(event, SubmissionScored):
+        data.update(total=event.total, max_total=event.max_total, tier=event.tier, size_group=event.size_group,
+                    rubric_version=event.rubric_version, trigger=event.trigger)
+    return data
+
+
+def _area_data(due: NoticeDue, campaign: Campaign, report: AreaReport, now: datetime) -> dict[str, Any]:
+    return {"campaign": campaign.key, "slot": due.slot, "deadline": campaign.submission_deadline.isoformat(),
+            "as_of": now.isoformat(), "report": report.as_data()}
+
+
+def _time_left(deadline: datetime, now: datetime) -> timedelta:
+    """Rounded as people read it: to the hour when days remain (a 7-day reminder says 7 days, not 6 days 23
+    hours, when it goes out a few seconds late), to the minute otherwise."""
+    left = deadline - now
+    unit = timedelta(hours=1) if left >= timedelta(days=1) else timedelta(minutes=1)
+    return unit * round(left / unit)
+

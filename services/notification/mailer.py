@@ -1,5 +1,6 @@
-"""The e-mail channel: one message over SMTP (aiosmtplib), with a Message-ID derived from the notification's
-idempotency key so that a receiving server can recognise a repeat too."""
+"""The e-mail channel: one message over SMTP (aiosmtplib; STARTTLS and login as configured), with a
+Message-ID derived from the notification's idempotency key so that a receiving server can recognise a
+repeat too."""
 
 from __future__ import annotations
 
@@ -12,21 +13,11 @@ from email.utils import format_datetime, formataddr, parseaddr
 
 import aiosmtplib
 
-from services.notification.templates import Mail, scrub
+from services.notification.channels import DeliveryError
+from services.notification.templates import Message
 from shared.settings import Settings
 
 FALLBACK_DOMAIN = "smartcity.invalid"
-
-
-class DeliveryError(Exception):
-    """The message was not delivered; `permanent` when sending it again cannot help (the recipient is refused).
-
-    Its text never holds the recipient's address: SMTP errors quote it, so it is masked here.
-    """
-
-    def __init__(self, text: str, *, permanent: bool) -> None:
-        super().__init__(scrub(text))
-        self.permanent = permanent
 
 
 def message_id(key: str, mail_from: str) -> str:
@@ -46,41 +37,48 @@ def _is_permanent(error: Exception) -> bool:
     return False
 
 
-class Mailer:
+class EmailChannel:
+    name = "email"
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+
+    @property
+    def configured(self) -> bool:
+        return True
 
     @property
     def send_timeout(self) -> float:
         """The longest one delivery may take (connect, greeting, each command, data)."""
         return self.settings.smtp_timeout_seconds * 3
 
-    def build(self, mail: Mail, *, to: str, key: str, sent_at: datetime | None = None) -> MIMEText:
+    def build(self, message: Message, *, to: str, key: str, sent_at: datetime | None = None) -> MIMEText:
         # The compat32 classes on purpose: `EmailMessage` (policy.default) folds a long Thai subject so that
         # the space before an encoded word is lost ("100 คะแนน" arrives as "100คะแนน"); `Header` keeps it.
-        message = MIMEText(mail.body, "plain", "utf-8")
-        message["From"] = formataddr(parseaddr(self.settings.mail_from), charset="utf-8")
-        message["To"] = to
-        message["Subject"] = Header(mail.subject, "utf-8")  # type: ignore[assignment] # compat32 takes a Header
-        message["Date"] = format_datetime(sent_at or datetime.now(UTC))
-        message["Message-ID"] = message_id(key, self.settings.mail_from)
-        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
-        message["Content-Language"] = "th, en"
-        message["X-Smartcity-Template"] = mail.template
-        return message
+        mime = MIMEText(message.body, "plain", "utf-8")
+        mime["From"] = formataddr(parseaddr(self.settings.mail_from), charset="utf-8")
+        mime["To"] = to
+        mime["Subject"] = Header(message.subject, "utf-8")  # type: ignore[assignment] # compat32 takes a Header
+        mime["Date"] = format_datetime(sent_at or datetime.now(UTC))
+        mime["Message-ID"] = message_id(key, self.settings.mail_from)
+        mime["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
+        mime["Content-Language"] = "th, en"
+        mime["X-Smartcity-Template"] = message.template
+        return mime
 
-    async def send(self, mail: Mail, *, to: str, key: str) -> str:
+    async def send(self, message: Message, *, to: str, key: str) -> str:
         """Deliver one message; returns its Message-ID. Raises DeliveryError."""
-        message = self.build(mail, to=to, key=key)
+        mime = self.build(message, to=to, key=key)
         settings = self.settings
         try:
             await asyncio.wait_for(aiosmtplib.send(
-                message,
+                mime,
                 hostname=settings.smtp_host,
                 port=settings.smtp_port,
                 start_tls=settings.smtp_starttls,
                 username=settings.smtp_username,
                 password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+                cert_bundle=settings.smtp_tls_ca_file,
                 timeout=settings.smtp_timeout_seconds,
             ), timeout=self.send_timeout)
         except ValueError as error:  # an address or header that SMTP cannot carry at all
@@ -88,4 +86,4 @@ class Mailer:
         except Exception as error:
             # Whatever went wrong, it leaves here only as a DeliveryError whose text has the address masked.
             raise DeliveryError(f"{type(error).__name__}: {error}", permanent=_is_permanent(error)) from None
-        return str(message["Message-ID"])
+        return str(mime["Message-ID"])

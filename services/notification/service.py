@@ -1,43 +1,87 @@
-"""Notification's composition root: its log collection and indexes, its mailer, its handlers, its outbox."""
+"""Notification's composition root: its collections and indexes, its channels, templates, routing and
+directory, its handlers, its scheduler, and its outbox."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
+
 from services.notification.api import router
+from services.notification.channels import Channel, LineChannel, WebhookChannel
 from services.notification.handlers import Notifier
-from services.notification.mailer import Mailer
-from services.notification.repository import NotificationLog
+from services.notification.mailer import EmailChannel
+from services.notification.recipients import Routing
+from services.notification.repository import Directory, NotificationLog, ProgressModel, ScheduleBook
+from services.notification.schedule import Clock, Scheduler, utc_clock
+from services.notification.templates import TemplateBook
+from shared.errors import install_error_handlers
 from shared.runtime import Component, Context, ServiceSpec
 
 
-async def setup(context: Context) -> Component:
-    settings = context.settings
-    mailer = Mailer(settings)
-    # A claim outlives the longest possible delivery, so it lapses only when its consumer died mid-send.
-    log = NotificationLog(context.store.collection("notifications"),
-                          lease=timedelta(seconds=mailer.send_timeout + 10))
-    await log.create_indexes()
-    assert context.relay is not None
-    # As many attempts as the bus delivers an event before dead-lettering it: the last one records the
-    # failure (with its event) instead of leaving it to the dead-letter queue.
-    notifier = Notifier(log, mailer, context.relay, context.campaigns,
-                        max_attempts=len(settings.bus_retry_delays_ms) + 1)
-    return Component(handlers=notifier.handlers(), outbox_collections=[log.notifications],
-                     state={"log": log, "notifier": notifier})
+def make_spec(clock: Clock = utc_clock) -> ServiceSpec:
+    """The service; `clock` is what the scheduler and the templates take for now (tests move it)."""
+
+    async def setup(context: Context) -> Component:
+        settings = context.settings
+        # Operators' files are checked here, so a broken template or routing stops the start, not a send.
+        book = TemplateBook(settings.notification_templates_dir, thai_digits=settings.notification_thai_digits)
+        book.check()
+        routing = Routing.load(settings.notification_routing_file)
+        http = httpx.AsyncClient(timeout=settings.notification_http_timeout_seconds, follow_redirects=False)
+        channels: dict[str, Channel] = {
+            "email": EmailChannel(settings),
+            "webhook": WebhookChannel(settings, http),
+            "line": LineChannel(settings, http),
+        }
+        store = context.store
+        # A claim outlives the longest possible delivery, so it lapses only when its consumer died mid-send.
+        lease = timedelta(seconds=max(channel.send_timeout for channel in channels.values()) + 10)
+        log = NotificationLog(store.collection("notifications"), lease=lease)
+        progress = ProgressModel(store.collection("progress"), store.collection("registry"))
+        directory = Directory(store.collection("directory"), store.collection("directory_imports"))
+        schedule = ScheduleBook(store.collection("schedule"))
+        for repository in (log, progress, directory, schedule):
+            await repository.create_indexes()
+        assert context.relay is not None
+        # As many attempts as the bus delivers an event before dead-lettering it: the last one records the
+        # failure (with its event) instead of leaving it to the dead-letter queue.
+        notifier = Notifier(log_=log, progress=progress, directory=directory, channels=channels, book=book,
+                            routing=routing, relay=context.relay, campaigns=context.campaigns,
+                            max_attempts=len(settings.bus_retry_delays_ms) + 1, clock=clock)
+        scheduler = Scheduler(schedule, directory, routing, context.campaigns, context.relay, clock=clock,
+                              interval_seconds=settings.notification_schedule_interval_seconds,
+                              max_late=timedelta(hours=settings.notification_schedule_max_late_hours))
+        scheduler.start()
+
+        async def stop() -> None:
+            await scheduler.stop()
+            await http.aclose()
+
+        return Component(handlers=notifier.handlers(), outbox_collections=[log.notifications, schedule.slots],
+                         on_stop=stop,
+                         state={"log": log, "notifier": notifier, "directory": directory, "progress": progress,
+                                "schedule": schedule, "scheduler": scheduler, "settings": settings})
+
+    return ServiceSpec(
+        name="notification",
+        default_port=8004,
+        title="Smart City selection — notification",
+        description=(
+            "แจ้งเทศบาลผู้สมัครเมื่อได้รับข้อมูล ส่งคืนให้แก้ไข ไม่ผ่านเงื่อนไข และได้รับผลคะแนน และแจ้งสำนักงานส่งเสริมการปกครอง"
+            "ท้องถิ่นอำเภอและจังหวัดถึงเทศบาลในพื้นที่ที่ยังต้องติดตามก่อนกำหนดส่ง พร้อมสรุปความคืบหน้ารายวัน\n\n"
+            "Tells the applicant when a submission is received, returned for correction (every issue), rejected "
+            "(the reasons) and scored, and tells district, provincial and national offices who in their area "
+            "still has to submit or fix (reminders before the deadline) and how the area is doing (daily "
+            "digest). E-mail (SMTP), signed webhooks and LINE; one log entry per notification with its "
+            "delivery status; a redelivered event or a restart never sends a message twice. Publishes "
+            "`notification.sent` / `notification.failed` (about a submission) and `notification.area_sent` / "
+            "`notification.area_failed` (reminders and digests)."
+        ),
+        setup=setup,
+        routers=[router],
+        configure_app=install_error_handlers,
+    )
 
 
-SPEC = ServiceSpec(
-    name="notification",
-    default_port=8004,
-    title="Smart City selection — notification",
-    description=(
-        "แจ้งผู้ประสานงานของเทศบาลทางอีเมลเมื่อได้รับข้อมูล ส่งคืนให้แก้ไข ไม่ผ่านเงื่อนไข และได้รับผลคะแนน\n\n"
-        "E-mails the applicant's contact when a submission is received, returned for correction (with every "
-        "issue), rejected (with the reasons) and scored (with the points per criterion). One log entry per "
-        "notification with its delivery status; a redelivered event never sends a second e-mail. Publishes "
-        "`notification.sent` / `notification.failed`."
-    ),
-    setup=setup,
-    routers=[router],
-)
+SPEC = make_spec()

@@ -402,7 +402,11 @@ async def test_the_log_api_lists_a_submissions_notifications_with_masked_recipie
 
         empty = await client.get("/v1/notifications", params={"submission_id": "fy2568-nothing"})
         assert empty.status_code == 200 and empty.json()["notifications"] == []
-        assert (await client.get("/v1/notifications")).status_code == 422
+        everything = (await client.get("/v1/notifications")).json()["notifications"]
+        assert [n["template"] for n in everything] == ["returned", "received"]  # newest first, any submission
+        sent = await client.get("/v1/notifications", params={"status": "sent", "template": "received"})
+        assert [n["template"] for n in sent.json()["notifications"]] == ["received"]
+        assert (await client.get("/v1/notifications", params={"status": "lost"})).status_code == 422
 
 
 async def test_the_notification_service_runs_as_its_own_process(namespace: Namespace) -> None:

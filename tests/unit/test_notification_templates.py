@@ -1,30 +1,32 @@
-"""The notification e-mails: Thai first then English, B.E. dates in Thai time, every issue, masked addresses."""
+"""The notification texts: editable template files, Thai first then English, B.E. dates in Thai time (Thai digits
+as an option), every issue, masked addresses; reminders and digests from an area's progress."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from services.notification.mailer import DeliveryError, Mailer, message_id
+from services.notification.area import build_report
+from services.notification.channels import DeliveryError
+from services.notification.handlers import Applicant, read, submission_context
+from services.notification.mailer import EmailChannel, message_id
+from services.notification.privacy import mask, normalise_address, recipient_hash, scrub
+from services.notification.recipients import Recipient
 from services.notification.templates import (
+    BUILTIN_DIR,
     DIVIDER,
-    Mail,
-    english_datetime,
-    field_label,
-    mask,
-    normalise_address,
-    points,
-    read,
-    recipient_hash,
-    render,
-    render_envelope,
-    scrub,
-    thai_datetime,
+    TEMPLATES,
+    Message,
+    TemplateBook,
+    TemplateProblem,
 )
-from shared.campaign import load_campaigns
+from services.notification.text import english_datetime, field_label, points, thai_date, thai_datetime
+from shared.campaign import Campaign, load_campaigns
 from shared.events import (
     ContactSummary,
     CriterionScore,
@@ -39,6 +41,7 @@ from shared.events import (
 from shared.settings import Settings
 from shared.submission import Submission
 
+BOOK = TemplateBook()
 CAMPAIGN = load_campaigns(None).get("fy2568")
 LAO = LaoSummary(name="เทศบาลเมืองชัยภูมิ", code="4360101", type="เทศบาลเมือง", province_code="36",
                  province_name="ชัยภูมิ", district_code="3601", district_name="เมืองชัยภูมิ")
@@ -48,7 +51,20 @@ MOMENT = datetime(2025, 11, 24, 3, 15, tzinfo=UTC)
 REF = {"submission_id": "fy2568-4360101", "revision": 1, "campaign": "fy2568"}
 
 
-def _thai_and_english(mail: Mail) -> tuple[str, str]:
+def render(template: str, event: Any, *, occurred_at: datetime = MOMENT, campaign: Campaign | None = None,
+           book: TemplateBook = BOOK, recipient: Any = None) -> Message:
+    """As the handler renders a submission template for the applicant."""
+    shown = recipient or Applicant(name=event.contact.name)
+    return book.render(template, recipient=shown, **submission_context(event, campaign, occurred_at))
+
+
+def render_envelope(envelope: Envelope, campaign: Campaign | None = None) -> Message:
+    _, template, event = read(envelope)
+    assert template is not None
+    return render(template, event, occurred_at=envelope.occurred_at, campaign=campaign)
+
+
+def _thai_and_english(mail: Message) -> tuple[str, str]:
     thai, _, english = mail.body.partition(DIVIDER)
     assert english, "the English part follows the Thai part"
     return thai, english.rpartition(DIVIDER)[2]
@@ -176,8 +192,8 @@ def test_received_reads_an_event_whose_submission_has_fields_it_does_not_know() 
     data["submission"]["a_field_added_later"] = "x"
     data["something_new"] = 1
     envelope = Envelope(event_type="submission.received", producer="intake", correlation_id="c", data=data)
-    template, event = read(envelope)
-    assert template == "received" and event.contact.email == "smartcity@example.go.th"
+    status, template, event = read(envelope)
+    assert (status, template) == ("received", "received") and event.contact.email == "smartcity@example.go.th"
 
 
 def test_returned_lists_every_issue_with_its_field_in_thai_and_in_english() -> None:
@@ -269,7 +285,7 @@ def test_the_message_carries_thai_subject_and_body_in_utf8_without_losing_a_spac
     settings = Settings(amqp_url="amqp://guest:guest@127.0.0.1:5672/", mongodb_url="mongodb://127.0.0.1:1")
     mail = render("scored", _scored("efficient", 62.5), occurred_at=MOMENT)
     assert " 100 คะแนน" in mail.subject  # long enough to be folded over several encoded words
-    built = Mailer(settings).build(mail, to="smartcity@example.go.th", key="k")
+    built = EmailChannel(settings).build(mail, to="smartcity@example.go.th", key="k")
     message = message_from_bytes(built.as_bytes(), policy=policy.default)
     assert message["Subject"] == mail.subject
     assert message["From"] == settings.mail_from
@@ -277,3 +293,170 @@ def test_the_message_carries_thai_subject_and_body_in_utf8_without_losing_a_spac
     assert message["Auto-Submitted"] == "auto-generated"
     assert message.get_content_charset() == "utf-8"
     assert message.get_content() == mail.body
+
+
+# -- every template, the options, the operators' files ------------------------------------------------------
+
+
+def test_every_builtin_template_has_a_subject_a_thai_text_and_an_english_version() -> None:
+    BOOK.check()
+    for name in TEMPLATES:
+        assert (BUILTIN_DIR / f"{name}.j2").is_file()
+
+
+def test_thai_digits_option_writes_dates_and_numbers_in_thai_digits() -> None:
+    assert thai_datetime(MOMENT, thai_digits=True) == "๒๔ พฤศจิกายน ๒๕๖๘ เวลา ๑๐:๑๕ น."
+    assert thai_date(CAMPAIGN.submission_deadline, thai_digits=True) == "๒๕ พฤศจิกายน ๒๕๖๘"
+    event = SubmissionReturned.model_validate({**REF, "revision": 2, "lao": LAO, "contact": CONTACT,
+                                               "issues": _issues()})
+    thai, english = _thai_and_english(render("returned", event, campaign=CAMPAIGN,
+                                             book=TemplateBook(thai_digits=True)))
+    assert "เมื่อวันที่ ๒๔ พฤศจิกายน ๒๕๖๘ เวลา ๑๐:๑๕ น." in thai and "พบประเด็นที่ต้องแก้ไข ๔ รายการ" in thai
+    assert "(ฉบับที่ ๒)" in thai and "  ๑. ประเภทองค์กรปกครองส่วนท้องถิ่น (lao.type)" in thai
+    # The English version keeps Western digits.
+    assert "24 November 2025, 10:15 Thai time (UTC+7)" in english and "found 4 points" in english
+
+
+def test_an_operators_template_file_replaces_the_builtin_one_of_its_name(tmp_path: Path) -> None:
+    (tmp_path / "received.j2").write_text(
+        "{% block subject %}รับแล้ว {{ lao.name }}{% endblock %}\n"
+        "{% block th %}ได้รับแล้ว {{ event.received_at|thai_date }}{% endblock %}\n"
+        "{% block en %}Received.{% endblock %}\n", encoding="utf-8")
+    book = TemplateBook(tmp_path)
+    book.check()
+    mail = render("received", _received(), book=book)
+    assert mail.subject == "รับแล้ว เทศบาลเมืองชัยภูมิ"
+    assert mail.body.startswith("ได้รับแล้ว 24 พฤศจิกายน 2568\n")
+    assert mail.short == "รับแล้ว เทศบาลเมืองชัยภูมิ\n\nได้รับแล้ว 24 พฤศจิกายน 2568"  # no short block: subject + Thai
+    # The others are still the built-in ones.
+    assert render("returned", SubmissionReturned.model_validate(
+        {**REF, "lao": LAO, "contact": CONTACT, "issues": _issues()}), book=book).subject.startswith("โปรดแก้ไข")
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ("{% block subject %}x{% endblock %}{% block th %}{% if %}{% endblock %}", "received.j2"),
+    ("{% block subject %}x{% endblock %}{% block th %}y{% endblock %}", "no block en"),
+])
+def test_a_broken_operator_template_is_refused_at_start(tmp_path: Path, content: str, problem: str) -> None:
+    (tmp_path / "received.j2").write_text(content, encoding="utf-8")
+    with pytest.raises(TemplateProblem, match=problem):
+        TemplateBook(tmp_path).check()
+
+
+def test_a_misspelt_name_in_a_template_fails_instead_of_sending_a_blank(tmp_path: Path) -> None:
+    (tmp_path / "received.j2").write_text(
+        "{% block subject %}{{ lao.nmae }}{% endblock %}{% block th %}x{% endblock %}{% block en %}y{% endblock %}",
+        encoding="utf-8")
+    with pytest.raises(TemplateProblem, match="nmae"):
+        render("received", _received(), book=TemplateBook(tmp_path))
+
+
+def test_templates_run_in_a_sandbox(tmp_path: Path) -> None:
+    (tmp_path / "received.j2").write_text(
+        "{% block subject %}{{ lao.__class__.__mro__ }}{% endblock %}{% block th %}x{% endblock %}"
+        "{% block en %}y{% endblock %}", encoding="utf-8")
+    with pytest.raises(TemplateProblem):
+        render("received", _received(), book=TemplateBook(tmp_path))
+
+
+def test_an_office_copy_greets_the_office_and_says_whose_submission_it_is() -> None:
+    office = Recipient(kind="district", channel="email", address="office@example.go.th",
+                       office="สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองชัยภูมิ", areas=("3601",))
+    event = SubmissionReturned.model_validate({**REF, "lao": LAO, "contact": CONTACT, "issues": _issues()})
+    thai, english = _thai_and_english(render("returned", event, recipient=office))
+    assert thai.startswith("เรียน สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองชัยภูมิ")
+    assert "สำเนาเพื่อทราบ: เรื่องของเทศบาลเมืองชัยภูมิ" in thai
+    assert "For your information: เทศบาลเมืองชัยภูมิ, in your area." in english
+
+
+def test_a_committee_review_update_says_the_committee_added_its_points() -> None:
+    event = _scored("outstanding", 82).model_copy(update={"trigger": "review"})
+    thai, english = _thai_and_english(render("scored", event, campaign=CAMPAIGN))
+    assert "คณะกรรมการได้ให้คะแนน" in thai and "The committee has added its points" in english
+
+
+def test_the_line_text_is_short_and_within_lines_limit() -> None:
+    event = SubmissionReturned.model_validate({**REF, "lao": LAO, "contact": CONTACT,
+                                               "issues": _issues() * 200})
+    mail = render("returned", event, campaign=CAMPAIGN)
+    assert len(mail.body) > 5000 and len(mail.short) == 5000 and mail.short.endswith("…")
+    assert mail.short.startswith("โปรดแก้ไขข้อมูลของเทศบาลเมืองชัยภูมิ (ฉบับที่ 1) 800 รายการ")
+
+
+# -- reminders and digests ---------------------------------------------------------------------------------
+
+REGISTRY = [{"_id": "36", "laos": [
+    {"code": "4360101", "name": "เทศบาลเมืองชัยภูมิ", "type": "เทศบาลเมือง", "district_code": "3601",
+     "district_name": "เมืองชัยภูมิ"},
+    {"code": "5360116", "name": "เทศบาลตำบลโนนสำราญ", "type": "เทศบาลตำบล", "district_code": "3601",
+     "district_name": "เมืองชัยภูมิ"},
+    {"code": "6360105", "name": "องค์การบริหารส่วนตำบลนาฝาย", "type": "องค์การบริหารส่วนตำบล", "district_code": "3601"},
+    {"code": "5360201", "name": "เทศบาลตำบลบ้านเขว้า", "type": "เทศบาลตำบล", "district_code": "3602",
+     "district_name": "บ้านเขว้า"},
+]}]
+RETURNED_ONE = {"submission_id": "fy2568-4360101", "revision": 2, "status": "returned",
+                "lao": {"name": "เทศบาลเมืองชัยภูมิ", "code": "4360101", "province_code": "36", "district_code": "3601",
+                        "district_name": "เมืองชัยภูมิ", "name_key": "เทศบาลเมืองชัยภูมิ"}}
+DISTRICT_OFFICE = Recipient(kind="district", channel="email", address="amphoe@example.go.th",
+                            office="สถ.อ.เมืองชัยภูมิ", areas=("3601",))
+WEEK_BEFORE = CAMPAIGN.submission_deadline - timedelta(days=7)
+
+
+def _area(template: str, report: Any, recipient: Recipient = DISTRICT_OFFICE,
+          left: timedelta = timedelta(days=7)) -> Message:
+    return BOOK.render(template, recipient=recipient, report=report, campaign=CAMPAIGN,
+                       campaign_th=CAMPAIGN.title_th, campaign_en=CAMPAIGN.title_en,
+                       deadline=CAMPAIGN.submission_deadline, time_left=left, as_of=WEEK_BEFORE)
+
+
+def test_a_reminder_lists_who_has_not_submitted_and_who_was_returned_and_not_fixed() -> None:
+    report = build_report(("3601",), REGISTRY, [RETURNED_ONE], CAMPAIGN.eligible_lao_types)
+    mail = _area("reminder", report)
+    assert mail.subject.startswith("เตือนกำหนดส่ง: เหลือ 7 วัน, ติดตาม 2 แห่ง (อำเภอเมืองชัยภูมิ จังหวัดชัยภูมิ)")
+    thai, english = _thai_and_english(mail)
+    assert thai.startswith("เรียน สถ.อ.เมืองชัยภูมิ")
+    assert "เหลือเวลาอีก 7 วัน ก่อนกำหนดส่ง" in thai and "ภายในวันที่ 25 พฤศจิกายน 2568 เวลา 23:00 น." in thai
+    assert "(ยังไม่ส่งข้อมูล 1 แห่ง, ส่งคืนให้แก้ไขแต่ยังไม่ได้แก้ไข 1 แห่ง)" in thai
+    assert "  1. เทศบาลตำบลโนนสำราญ อำเภอเมืองชัยภูมิ | ยังไม่ส่งข้อมูล (5360116)" in thai
+    assert "  2. เทศบาลเมืองชัยภูมิ อำเภอเมืองชัยภูมิ | ส่งคืนให้แก้ไข ยังไม่ได้แก้ไข (4360101)" in thai
+    # Not eligible (an อบต. in an FY2568 campaign for municipalities) and outside the district: not listed.
+    assert "นาฝาย" not in thai and "บ้านเขว้า" not in thai
+    assert "7 days remain before the submission deadline" in english
+    assert "2. เทศบาลเมืองชัยภูมิ, เมืองชัยภูมิ district | returned for correction, not yet corrected" in english
+
+
+def test_without_the_registry_a_reminder_lists_the_returned_ones_and_says_why() -> None:
+    report = build_report(("3601",), [], [RETURNED_ONE], CAMPAIGN.eligible_lao_types)
+    thai, english = _thai_and_english(_area("reminder", report, left=timedelta(hours=3)))
+    assert "ยังไม่มีทะเบียน อปท. ของอำเภอเมืองชัยภูมิ จังหวัดชัยภูมิ ในระบบ" in thai
+    assert "เหลือเวลาอีก 3 ชั่วโมง" in thai
+    assert "1. เทศบาลเมืองชัยภูมิ อำเภอเมืองชัยภูมิ | ส่งคืนให้แก้ไข ยังไม่ได้แก้ไข" in thai
+    assert "The LAO registry of Mueang Chaiyaphum district, Chaiyaphum is not loaded" in english
+    assert "3 hours remain" in english
+
+
+def test_a_provincial_digest_gives_the_figures_district_by_district() -> None:
+    report = build_report(("36",), REGISTRY, [RETURNED_ONE], CAMPAIGN.eligible_lao_types, with_parts=True)
+    province = Recipient(kind="province", channel="email", address="changwat@example.go.th",
+                         office="สถ.จ.ชัยภูมิ", areas=("36",))
+    mail = _area("digest", report, province, left=timedelta(days=3, hours=2))
+    assert mail.subject == ("สรุปความคืบหน้า 18 พฤศจิกายน 2568: จังหวัดชัยภูมิ ส่งแล้ว 1/3 แห่ง / "
+                            "Daily progress: 1/3 submitted")
+    thai, english = _thai_and_english(mail)
+    assert "เทศบาลในทะเบียน: 3 แห่ง" in thai and "ยังไม่ส่งข้อมูล: 2 แห่ง" in thai
+    assert "    - ส่งคืนให้แก้ไข ยังไม่ได้แก้ไข: 1" in thai
+    assert "  อำเภอเมืองชัยภูมิ จังหวัดชัยภูมิ | 1 / 2 | 1 | 1" in thai
+    assert "  อำเภอบ้านเขว้า จังหวัดชัยภูมิ | 0 / 1 | 0 | 1" in thai
+    assert "  Ban Khwao district, Chaiyaphum | 0 / 1 | 0 | 1" in english
+
+
+def test_a_national_digest_gives_the_figures_province_by_province() -> None:
+    report = build_report((), REGISTRY, [RETURNED_ONE], CAMPAIGN.eligible_lao_types, with_parts=True)
+    national = Recipient(kind="national", channel="email", address="dla@example.go.th",
+                         office="กองพัฒนาและส่งเสริมการบริหารงานท้องถิ่น")
+    thai, english = _thai_and_english(_area("digest", report, national))
+    assert "ของทั้งประเทศ" in thai and "  จังหวัดชัยภูมิ | 1 | 1 | 3" not in thai
+    # Other provinces have no registry yet: the country's total is not known, Chaiyaphum's part is.
+    assert "ยังไม่มีทะเบียน อปท. ในระบบ" in thai
+    assert "  จังหวัดชัยภูมิ | 1 | 1 | 2" in thai
+    assert "in the whole country" in english
