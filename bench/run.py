@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 import platform
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -27,6 +28,10 @@ from bench.system import ROOT, SERVICES, System
 from devtools.infra import DEFAULT_AMQP_URL, start_secantus
 
 FINAL = ("scored", "returned", "rejected")
+
+
+def say(message: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
 def percentiles(values: list[float]) -> dict[str, float | None]:
@@ -330,18 +335,24 @@ async def main(args: argparse.Namespace) -> Path:
     amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
     mode = "smoke" if args.smoke else ("deadline-night" if args.deadline_night else "default")
     raw_count = 200 if args.smoke else 2000
+    say(f"raw limits: {raw_count} messages, {raw_count} documents")
     report: dict[str, Any] = {"started_at": started_at, "mode": mode, "machine": machine(),
                               "raw": {"broker": await raw.broker(amqp_url, raw_count),
                                       "store": await raw.store(mongodb_url, raw_count)}}
     system = System(amqp_url, mongodb_url, out / "logs")
     try:
-        system.start()
+        say("starting every service")
+        await asyncio.to_thread(system.start)
         if args.deadline_night:
+            say(f"deadline night: {args.laos} LAOs + 20% resubmissions within {args.window:.0f} s")
             report["deadline_night"] = await deadline_night(system, args.laos, args.window, args.concurrency, 7850)
         else:
             levels = [1, 4] if args.smoke else [1, 4, 16]
+            say(f"intake latency at concurrency {levels}")
             report["latency"] = await latency_levels(system, levels, 10 if args.smoke else 100, seed=1)
-            report["sustained"] = await sustained(system, 20 if args.smoke else args.count, args.concurrency, seed=2)
+            count = 20 if args.smoke else args.count
+            say(f"sustained run: {count} LAOs + 20% resubmissions at concurrency {args.concurrency}")
+            report["sustained"] = await sustained(system, count, args.concurrency, seed=2)
             report["ratios"] = ratios(report)
     finally:
         system.stop()
