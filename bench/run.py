@@ -122,16 +122,23 @@ class Driver:
         if self._followers:
             await asyncio.wait(self._followers, timeout=timeout)
 
-    async def settled(self, timeout: float, on_poll: Any = None) -> float:
-        """Wait until reporting shows every accepted submission at its newest revision, final."""
+    async def national(self) -> dict[str, Any]:
+        response = await self.client.get(f"{self.system.url('reporting')}/v1/campaigns/fy2568/national")
+        if response.status_code == 404:  # nothing reported for the campaign yet
+            return {"submissions": 0, "counts": {}}
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def settled(self, timeout: float, baseline: int, on_poll: Any = None) -> float:
+        """Wait until reporting shows every accepted submission at its newest revision, final
+        (`baseline`: the applications reported before this run)."""
         deadline = time.monotonic() + timeout
-        national_url = f"{self.system.url('reporting')}/v1/campaigns/fy2568/national"
         while time.monotonic() < deadline:
             if on_poll is not None:
                 await on_poll()
-            national = (await self.client.get(national_url)).json()
+            national = await self.national()
             counts = national.get("counts", {})
-            if national.get("submissions") == len(self.accepted) and counts.get("received", 1) == 0 \
+            if national.get("submissions") == baseline + len(self.accepted) and counts.get("received", 1) == 0 \
                     and counts.get("validated", 1) == 0 and await self._newest_revisions_visible():
                 return time.perf_counter()
             await asyncio.sleep(0.25)
@@ -171,10 +178,11 @@ async def sustained(system: System, count: int, concurrency: int, seed: int) -> 
     messages_before = await system.message_counts()
     cpu_before = system.resources()
     driver = Driver(system)
+    baseline = (await driver.national())["submissions"]
     started = time.perf_counter()
     await driver.run(bodies, concurrency, follow_every=5)
     posted_at = time.perf_counter()
-    finished = await driver.settled(timeout=600)
+    finished = await driver.settled(timeout=600, baseline=baseline)
     await driver.followers_done(timeout=60)
     elapsed = finished - started
     writes = await system.store_writes() - writes_before
@@ -214,6 +222,7 @@ async def sustained(system: System, count: int, concurrency: int, seed: int) -> 
 async def deadline_night(system: System, laos: int, window_s: float, concurrency: int, seed: int) -> dict[str, Any]:
     bodies = list(generate.stream(laos, seed=seed, ineligible_share=None, resubmit_share=0.2))
     driver = Driver(system)
+    baseline = (await driver.national())["submissions"]
     max_depth = {"total": 0}
     last_poll = 0.0
 
@@ -236,17 +245,18 @@ async def deadline_night(system: System, laos: int, window_s: float, concurrency
     await driver.run(bodies, concurrency, pace_per_s=len(bodies) / window_s)
     posted = time.perf_counter()
     try:
-        finished = await driver.settled(timeout=3600, on_poll=watch_queues)
+        finished = await driver.settled(timeout=3600, baseline=baseline, on_poll=watch_queues)
         processed_all = True
     except TimeoutError:
         finished, processed_all = time.perf_counter(), False
     watching.cancel()
-    national = (await driver.client.get(f"{system.url('reporting')}/v1/campaigns/fy2568/national")).json()
+    national = await driver.national()
     await driver.close()
     return {
         "laos": laos, "submissions_posted": len(bodies), "window_seconds": window_s,
         "seconds_to_post": round(posted - started, 1), "backlog_drain_seconds": round(finished - posted, 1),
-        "processed_all": processed_all and driver.errors == 0 and national.get("submissions") == len(driver.accepted),
+        "processed_all": processed_all and driver.errors == 0
+        and national.get("submissions") == baseline + len(driver.accepted),
         "applications": len(driver.accepted), "national_counts": national.get("counts"),
         "max_queue_depth": max_depth, "intake_latency_ms": percentiles(driver.latencies), "errors": driver.errors,
     }
