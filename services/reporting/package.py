@@ -138,8 +138,9 @@ def letter_html(area: Area, campaign: Campaign, sender: Sender, today: date) -> 
          f"จำนวน {_n(figures.get('submissions', 0))} แห่ง{expected_text} ในจำนวนนี้{outcome}"
          f"{missing_text} รายละเอียดปรากฏตามสิ่งที่ส่งมาด้วย"),
     ]
-    number = sender.number or (f"{'.' * 40}")
+    number = to_thai_digits(sender.number) if sender.number else "." * 40
     signer_name = sender.signer_name or "." * 50
+    signer_position = to_thai_digits(sender.signer_position) if sender.signer_position else titles["signer"]
     return f"""
 <section class="letter">
   <div class="emblem"></div>
@@ -158,7 +159,7 @@ def letter_html(area: Area, campaign: Campaign, sender: Sender, today: date) -> 
     <div>ขอแสดงความนับถือ</div>
     <div class="space"></div>
     <div>({_e(signer_name)})</div>
-    <div>{_e(sender.signer_position or titles['signer'])}</div>
+    <div>{_e(signer_position)}</div>
   </div>
   <div class="owner">
     <div>ส่วนราชการเจ้าของเรื่อง {_e(titles['owner'])}</div>
@@ -188,18 +189,19 @@ def summary_html(area: Area, campaign: Campaign) -> str:
         score = view.get("score")
         rows.append(
             f"<tr><td class='num'>{_n(index)}</td><td>{_e(lao.get('name'))}</td>"
-            f"<td>{_e(lao.get('district_name'))}</td><td>{_e(lao.get('type'))}</td>"
-            f"<td>{_e(word(STATUS, view.get('status')))}</td><td class='num'>{_score(score)}</td>"
+            f"<td>{_e(lao.get('district_name'))}</td><td>{_e(word(STATUS, view.get('status')))}</td>"
+            f"<td class='num'>{_n(score['total'], 2) if score else '-'}</td>"
             f"<td>{_e(word(TIER, (score or {}).get('tier')) or '-')}</td>"
             f"<td>{_e(word(SIZE_GROUP, (score or {}).get('size_group')) or '-')}</td></tr>")
     if not rows:
-        rows.append("<tr><td colspan='8' class='none'>ยังไม่มีเทศบาลส่งข้อมูล</td></tr>")
+        rows.append("<tr><td colspan='7' class='none'>ยังไม่มีเทศบาลส่งข้อมูล</td></tr>")
     figure_cells = [("ส่งข้อมูลแล้ว", figures.get("submissions", 0)), ("ให้คะแนนแล้ว", counts.get("scored", 0)),
                     ("ผ่านการตรวจสอบ", counts.get("validated", 0)), ("รอตรวจสอบ", counts.get("received", 0)),
                     ("ส่งกลับให้แก้ไข", counts.get("returned", 0)), ("ไม่ผ่านคุณสมบัติ", counts.get("rejected", 0))]
     if figures.get("expected") is not None:
         figure_cells.insert(0, ("เทศบาลในพื้นที่ (ทะเบียน)", figures["expected"]))
     average = figures.get("average_score")
+    max_total = max((float(v["score"]["max_total"]) for v in area.submissions if v.get("score")), default=100)
     missing = ""
     if area.missing:
         items = "".join(f"<tr><td class='num'>{_n(i)}</td><td>{_e(lao['name'])}</td><td>{_e(lao.get('district_name'))}"
@@ -216,8 +218,10 @@ def summary_html(area: Area, campaign: Campaign) -> str:
   <tr>{''.join(f'<td class="num">{_n(value)}</td>' for _, value in figure_cells)}
   <td class="num">{_n(average, 2) if average is not None else '-'}</td></tr></table>
   <h3>รายชื่อเทศบาลที่ส่งข้อมูล</h3>
-  <table class="grid"><thead><tr><th>ลำดับ</th><th>ชื่อเทศบาล</th><th>อำเภอ</th><th>ประเภท</th><th>สถานะ</th>
-  <th>คะแนน</th><th>ระดับ</th><th>กลุ่มขนาด</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+  <table class="grid list"><colgroup><col style="width:6%"><col style="width:31%"><col style="width:14%">
+  <col style="width:17%"><col style="width:9%"><col style="width:14%"><col style="width:9%"></colgroup>
+  <thead><tr><th>ที่</th><th>ชื่อเทศบาล</th><th>อำเภอ</th><th>สถานะ</th><th>คะแนน (เต็ม {_n(max_total)})</th>
+  <th>ระดับ</th><th>กลุ่มขนาด</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
   {missing}
 </section>"""
 
@@ -307,33 +311,42 @@ def _parse_date(value: str) -> date:
 
 
 STYLE = """
-@page { size: A4; margin: 2cm 2cm 2cm 3cm;
-        @bottom-right { content: counter(page) " / " counter(pages); font-size: 12pt; } }
-body { font-family: "TH Sarabun New", "Sarabun", "TH SarabunPSK", "Laksaman", "Garuda", sans-serif;
-       font-size: 16pt; line-height: 1.25; color: #000; }
+@page { size: A4; margin: 1.2cm 2cm 1.3cm 3cm;
+        @bottom-right { content: counter(page, thai) " / " counter(pages, thai); font-size: 12pt;
+                        font-family: "Sarabun", "Laksaman", sans-serif; } }
+/* Sarabun, else Laksaman (fonts-thai-tlwg), both metrically TH Sarabun. Never name "TH Sarabun New" first:
+   fontconfig aliases it to Laksaman, and Pango then lays the text out with the wrong advances. */
+body { font-family: "Sarabun", "Laksaman", "Garuda", sans-serif;
+       font-size: 16pt; line-height: 1.05; color: #000; }
 section { page-break-after: always; }
 section:last-child { page-break-after: auto; }
-.emblem { height: 2.2cm; }
+.emblem { height: 1.2cm; }  /* the Garuda goes here when the office prints on its letterhead */
 .head { display: flex; justify-content: space-between; }
 .head .office { text-align: left; width: 6.5cm; }
-.date { margin: 0.3cm 0 0.3cm 7.5cm; }
+.date { margin: 0.2cm 0 0.2cm 7.5cm; }
 .line { display: flex; margin: 0.15cm 0; }
 .line .label { flex: 0 0 auto; margin-right: 0.4cm; white-space: nowrap; }
 .line .text { flex: 1 1 auto; }
 .attachment { display: flex; justify-content: space-between; }
 .attachment .count { white-space: nowrap; margin-left: 0.5cm; }
-p.body { text-indent: 2.5cm; text-align: justify; margin: 0.2cm 0; }
-.signature { margin: 0.6cm 0 0 7cm; text-align: center; }
-.signature .space { height: 1.6cm; }
-.owner { margin-top: 1.2cm; font-size: 15pt; }
+/* Thai has no spaces between words: justifying would only stretch the few spaces there are. */
+p.body { text-indent: 2.5cm; margin: 0.15cm 0; }
+.signature { margin: 0.3cm 0 0 6cm; text-align: center; }
+.letter { page-break-inside: avoid; }
+.signature .space { height: 1cm; }
+.owner { margin-top: 0.4cm; font-size: 14pt; }
 h2 { font-size: 18pt; text-align: center; margin: 0.2cm 0; }
 h3 { font-size: 16pt; margin: 0.35cm 0 0.1cm; }
 .center { text-align: center; }
 .attachment-mark { text-align: right; font-size: 14pt; }
-table { border-collapse: collapse; width: 100%; font-size: 14pt; }
+table { border-collapse: collapse; width: 100%; font-size: 12pt; line-height: 1.0; }
+table.list { table-layout: fixed; }
+table.figures { font-size: 12pt; }
 table.grid th, table.grid td, table.figures th, table.figures td, table.pairs th, table.pairs td
   { border: 0.5pt solid #444; padding: 1pt 4pt; vertical-align: top; }
-table.pairs th { text-align: left; font-weight: bold; width: 22%; }
+table.pairs { table-layout: fixed; }
+table.pairs th { text-align: left; font-weight: bold; width: 20%; }
+table.pairs td { width: 30%; }
 table.grid th, table.figures th { background: #eee; }
 td.num { text-align: right; white-space: nowrap; }
 td.none { text-align: center; color: #555; }

@@ -1,0 +1,124 @@
+"""The province's and the district's document packages as PDF, in Thai: rendered to PNG pages with pdftoppm
+(kept under test-artifacts/package/) and read back with pdftotext."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+from PIL import Image
+
+from services.reporting.sample import CAMPAIGN, history
+from tests.browser.tools import need_executable, need_thai_font, need_weasyprint
+from tests.integration.test_reporting import publish_all, reporting
+from tests.support import ARTIFACTS, Namespace
+
+OUT = ARTIFACTS / "package"
+V1 = f"/v1/campaigns/{CAMPAIGN}"
+
+
+def _needs() -> tuple[str, str]:
+    need_weasyprint()
+    need_thai_font()
+    return need_executable("pdftoppm"), need_executable("pdftotext")
+
+
+def pages_as_png(pdftoppm: str, pdf: Path, dpi: int = 60) -> list[Path]:
+    prefix = pdf.with_suffix("")
+    for old in pdf.parent.glob(prefix.name + "-*.png"):
+        old.unlink()
+    subprocess.run([pdftoppm, "-r", str(dpi), "-png", str(pdf), str(prefix)], check=True, timeout=120)
+    return sorted(pdf.parent.glob(prefix.name + "-*.png"))
+
+
+def ink(png: Path) -> float:
+    """Share of the page that is not white: a blank page has none, a page of text a few per cent."""
+    image = Image.open(png).convert("L")
+    dark = sum(count for level, count in enumerate(image.histogram()) if level < 160)
+    return dark / (image.width * image.height)
+
+
+def text_of(pdftotext: str, pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    """The PDF's text, with spaces and line breaks removed: pdftotext may split a word at a stacked mark."""
+    args = [pdftotext, "-raw"]
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    raw = subprocess.run([*args, str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60).stdout
+    return squeeze(raw)
+
+
+# Thai marks written above or below their consonant (vowels, tone marks, nikhahit).
+_STACKED = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+def squeeze(text: str) -> str:
+    """Text to compare: no white space and no stacked marks. pdftotext gives stacked marks back in the order
+    the font's glyphs were placed (ที่ว่า comes out as ทีว่่า) and ำ as า (the font draws it as nikhahit + า);
+    the pages themselves show them right (see the PNGs). The base letters and digits must all be there."""
+    text = unicodedata.normalize("NFC", text).replace("\u0e33", "\u0e32")
+    return re.sub(r"\s+", "", _STACKED.sub("", text))
+
+
+async def test_the_provinces_package_has_the_letter_the_summary_and_every_report_form(namespace: Namespace) -> None:
+    pdftoppm, pdftotext = _needs()
+    async with reporting(namespace) as (client, bus, _):
+        await publish_all(client, bus, history())
+        response = await client.get(f"{V1}/provinces/36/package.pdf", params={
+            "number": "ชย 0023.6/ว 1234", "date": "2025-11-27", "signer_name": "นายบัลลังก์ ไวทยศิริ",
+            "signer_position": "รองผู้ว่าราชการจังหวัด ปฏิบัติราชการแทน ผู้ว่าราชการจังหวัดชัยภูมิ",
+            "phone": "0-4482-2203"})
+        bad = await client.get(f"{V1}/provinces/99/package.pdf")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert bad.status_code == 404
+    OUT.mkdir(parents=True, exist_ok=True)
+    pdf = OUT / "province-36.pdf"
+    pdf.write_bytes(response.content)
+
+    pages = pages_as_png(pdftoppm, pdf)
+    # A letter, a summary, and the five report forms of ชัยภูมิ's submissions (each at least a page).
+    assert 7 <= len(pages) <= 14
+    assert all(ink(page) > 0.004 for page in pages), [round(ink(page), 4) for page in pages]
+
+    letter = text_of(pdftotext, pdf, 1, 1)
+    for heading in ("ที่ชย๐๐๒๓.๖/ว๑๒๓๔", "ศาลากลางจังหวัดชัยภูมิ", "๒๗พฤศจิกายน๒๕๖๘", "เรื่อง",
+                    "เรียนอธิบดีกรมส่งเสริมการปกครองท้องถิ่น", "อ้างถึง", "มท๐๘๑๐.๒/ว๕๗๕๖", "สิ่งที่ส่งมาด้วย",
+                    "ขอแสดงความนับถือ", "(นายบัลลังก์ไวทยศิริ)", "ส่วนราชการเจ้าของเรื่อง",
+                    "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดชัยภูมิ", "โทร.๐-๔๔๘๒-๒๒๐๓"):
+        assert squeeze(heading) in letter, heading
+    # The body's figures, in Thai digits: five submitted of six expected, two scored, one returned.
+    for figure in ("จำนวน๕แห่งจากเทศบาลในพื้นที่ทั้งหมด๖แห่ง", "ให้คะแนนแล้ว๒แห่ง", "ส่งกลับให้แก้ไข๑แห่ง",
+                   "จำนวน๕ชุด", "๒๘พฤศจิกายน๒๕๖๘"):
+        assert squeeze(figure) in letter, figure
+    assert not re.search(r"[0-9]", letter), "the letter writes its numbers in Thai digits"
+
+    summary = text_of(pdftotext, pdf, 2, 2)
+    for cell in ("สรุปผลการรวบรวมแบบรายงานผลของเทศบาลในจังหวัดชัยภูมิ", "เทศบาลเมืองชัยภูมิ", "๘๑.๕๐", "คะแนน (เต็ม ๑๐๐)",
+                 "ที่มีความโดดเด่น", "ส่งกลับให้แก้ไข", "เทศบาลที่ยังไม่ส่งข้อมูล", "เทศบาลตำบลนาฝาย"):
+        assert squeeze(cell) in summary, cell
+    forms = text_of(pdftotext, pdf, 3)
+    assert forms.count(squeeze("แบบรายงานผลข้อมูลการพัฒนาศักยภาพเมืองน่าอยู่อัจฉริยะ")) == 5
+    assert squeeze("ระบบแจ้งเหตุและติดตามเรื่องร้องเรียนผ่าน LINE OA") in forms
+    assert squeeze("ต้องระบุโครงการอย่างน้อย ๑ โครงการ") in forms  # the returned one says why
+
+
+async def test_the_districts_package_goes_to_the_governor(namespace: Namespace) -> None:
+    pdftoppm, pdftotext = _needs()
+    async with reporting(namespace) as (client, bus, _):
+        await publish_all(client, bus, history())
+        response = await client.get(f"{V1}/districts/3601/package.pdf", params={"date": "2025-11-25"})
+    assert response.status_code == 200, response.text
+    OUT.mkdir(parents=True, exist_ok=True)
+    pdf = OUT / "district-3601.pdf"
+    pdf.write_bytes(response.content)
+    pages = pages_as_png(pdftoppm, pdf)
+    assert len(pages) >= 5 and all(ink(page) > 0.004 for page in pages)
+    letter = text_of(pdftotext, pdf, 1, 1)
+    for heading in ("ที่ว่าการอำเภอเมืองชัยภูมิ", "๒๕พฤศจิกายน๒๕๖๘", "เรียนผู้ว่าราชการจังหวัดชัยภูมิ",
+                    "นายอำเภอเมืองชัยภูมิ", "จำนวน๓แห่งจากเทศบาลในพื้นที่ทั้งหมด๓แห่ง",
+                    "ยังมีเทศบาลที่ไม่ได้ส่งข้อมูลจำนวน๑แห่ง"):
+        assert squeeze(heading) in letter, heading
