@@ -15,7 +15,7 @@ from services.scoring.auth import Admin
 from services.scoring.errors import Refused
 from services.scoring.repository import ScoringStore
 from services.scoring.rescoring import run_progress, start_run
-from services.scoring.reviewing import assign, register_reviewer
+from services.scoring.reviewing import assign, public_change, public_reviewer, register_reviewer
 from shared.errors import ErrorBody
 
 router = APIRouter(prefix="/v1", tags=["scoring admin"])
@@ -58,7 +58,7 @@ async def create_reviewer(request: Request, body: NewReviewer, _: Admin) -> Any:
 
 @router.get("/admin/reviewers", responses=_ADMIN, summary="Every reviewer (never their tokens)")
 async def list_reviewers(request: Request, _: Admin) -> Any:
-    return await _store(request).all_reviewers()
+    return [public_reviewer(reviewer) for reviewer in await _store(request).all_reviewers()]
 
 
 @router.post("/admin/reviewers/{reviewer_id}/disable", responses={**_ADMIN, 404: {"model": ErrorBody}},
@@ -66,7 +66,9 @@ async def list_reviewers(request: Request, _: Admin) -> Any:
 async def disable_reviewer(request: Request, reviewer_id: str, actor: Admin) -> Any:
     if not await _store(request).disable_reviewer(reviewer_id, datetime.now(UTC), actor):
         raise Refused(404, "reviewer_unknown", f"ไม่พบกรรมการ {reviewer_id}", f"No reviewer {reviewer_id!r}.")
-    return await _store(request).reviewer(reviewer_id)
+    reviewer = await _store(request).reviewer(reviewer_id)
+    assert reviewer is not None
+    return public_reviewer(reviewer)
 
 
 @router.post("/admin/assignments", responses={**_ADMIN, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
@@ -80,7 +82,8 @@ async def create_assignments(request: Request, body: Assignment, _: Admin) -> An
             summary="The audit trail of reviewers' points: who, when, old, new, why")
 async def audit(request: Request, _: Admin, submission_id: str | None = Query(default=None),
                 reviewer_id: str | None = Query(default=None)) -> Any:
-    return await _store(request).audit(submission_id=submission_id, reviewer_id=reviewer_id)
+    return [public_change(record)
+            for record in await _store(request).audit(submission_id=submission_id, reviewer_id=reviewer_id)]
 
 
 @router.post("/campaigns/{campaign}/rescore", status_code=202,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from services.scoring.auth import Reviewer
 from services.scoring.review import Entry, points_of
-from services.scoring.reviewing import assignments_of, record_review, submission_for_review
+from services.scoring.reviewing import assignments_of, public_reviewer, record_review, submission_for_review
 from shared.errors import ErrorBody
 
 router = APIRouter(prefix="/v1/reviewer", tags=["committee review"])
@@ -44,7 +44,7 @@ def _deps(request: Request) -> tuple[Any, Any, Any]:
 
 @router.get("/me", responses=_REVIEWER, summary="Who this token belongs to")
 async def me(reviewer: Reviewer) -> Any:
-    return reviewer
+    return public_reviewer(reviewer)
 
 
 @router.get("/assignments", responses=_REVIEWER,

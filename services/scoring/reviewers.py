@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from services.scoring.command_line import print_refusal, scoring
 from services.scoring.errors import Refused
-from services.scoring.reviewing import assign, register_reviewer
+from services.scoring.reviewing import assign, public_change, public_reviewer, register_reviewer
 
 
 def _line(document: object) -> str:
@@ -40,12 +40,13 @@ async def _run(arguments: argparse.Namespace) -> int:
             print(token)
         elif arguments.command == "list":
             for reviewer in await store.all_reviewers():
-                print(_line(reviewer))
+                print(_line(public_reviewer(reviewer)))
         elif arguments.command == "disable":
             if not await store.disable_reviewer(arguments.reviewer_id, datetime.now(UTC), arguments.by):
                 raise Refused(404, "reviewer_unknown", f"ไม่พบกรรมการ {arguments.reviewer_id}",
                               f"No reviewer {arguments.reviewer_id!r}.")
-            print(_line(await store.reviewer(arguments.reviewer_id)))
+            disabled = await store.reviewer(arguments.reviewer_id)
+            print(_line(public_reviewer(disabled) if disabled else None))
         elif arguments.command == "assign":
             outcome = await assign(store, reviewer_id=arguments.reviewer_id, submission_ids=arguments.submission_ids,
                                    assigned_by=arguments.by)
@@ -57,7 +58,7 @@ async def _run(arguments: argparse.Namespace) -> int:
                 return 1
         elif arguments.command == "audit":
             for record in await store.audit(submission_id=arguments.submission, reviewer_id=arguments.reviewer):
-                print(_line(record))
+                print(_line(public_change(record)))
     return 0
 
 

@@ -30,6 +30,20 @@ PRODUCER = "scoring"
 NATIONAL = ("national", "ส่วนกลาง")
 
 
+def public_reviewer(document: Document) -> dict[str, Any]:
+    """A reviewer as the APIs and commands show them: never the token, nor its hash."""
+    shown = {"reviewer_id": document["_id"]}
+    shown.update({k: v for k, v in document.items() if k not in ("_id", "token_sha256")})
+    return shown
+
+
+def public_change(document: Document) -> dict[str, Any]:
+    """An audit record as the APIs and commands show it."""
+    shown = {"change_id": document["_id"]}
+    shown.update({k: v for k, v in document.items() if k not in ("_id", "outbox", "outbox_pending")})
+    return shown
+
+
 def _refused(status: int, refusal: Refusal) -> Refused:
     return Refused(status, refusal.code, refusal.message_th, refusal.message_en)
 
@@ -62,7 +76,7 @@ async def register_reviewer(store: ScoringStore, *, name: str, province: str,
         "created_by": created_by,
     }
     await store.add_reviewer(document)
-    return {k: v for k, v in document.items() if k != "token_sha256"}, token
+    return public_reviewer(document), token
 
 
 async def assign(store: ScoringStore, *, reviewer_id: str, submission_ids: Sequence[str],

@@ -43,7 +43,7 @@ def test_several_reviewers_give_their_mean_with_the_spread() -> None:
     judgement = combine([mark("rev_c", "14"), mark("rev_a", "10"), mark("rev_b", "13")], 15)
     # (14 + 10 + 13) / 3 = 12.333… → 12.33; lowest 10, highest 14, spread 4.
     assert judgement.points == Decimal("12.33")
-    assert (judgement.lowest, judgement.highest, judgement.spread) == (10, 14, 4)
+    assert (judgement.lowest, judgement.highest, judgement.spread) == (Decimal(10), Decimal(14), Decimal(4))
     assert judgement.inputs() == {
         "reviewers": 3,
         "marks": [{"reviewer_id": "rev_a", "points": 10, "comment": "ok"},
@@ -63,7 +63,7 @@ def test_the_mean_rounds_half_up_to_two_decimals() -> None:
 def test_a_mean_above_the_criterion_maximum_is_capped_and_says_so() -> None:
     # Marks entered under a version giving 15 points, carried to a version giving 10.
     judgement = combine([mark("a", "12"), mark("b", "14")], 10)
-    assert (judgement.mean, judgement.points, judgement.capped) == (13, 10, True)
+    assert (judgement.mean, judgement.points, judgement.capped) == (Decimal(13), Decimal(10), True)
 
 
 def test_no_marks_is_not_a_judgement() -> None:
