@@ -295,6 +295,34 @@ async def test_returned_rejected_and_scored_each_email_their_content(
         assert sorted(o.data["template"] for o in outcomes) == ["rejected", "returned", "scored"]
 
 
+async def test_a_rescore_emails_nobody_and_a_committee_review_update_is_emailed_as_configured(
+        namespace: Namespace, smtp: SmtpSink, publisher: Bus, tmp_path: Any) -> None:
+    rescore, review = scored(), scored()
+    rescore.data["trigger"], review.data["trigger"] = "rescore", "review"
+    before = handled("submission.scored")
+    async with InProcessService(SPEC, namespace.settings("notification", smtp_port=smtp.port)) as service:
+        await publisher.publish(rescore)
+        await publisher.publish(review)
+        await wait_handled("submission.scored", before, 2)
+        await eventually(lambda: _value(len(smtp.messages) == 1), what="the review update's e-mail")
+        assert "คณะกรรมการได้ให้คะแนน" in body(smtp.messages[0])
+        [entry] = await log_entries(service)
+        assert entry["event_id"] == review.event_id  # the re-score left no trace in the log either
+
+    # An operator who wants no e-mail for committee reviews says so in the routing file.
+    routing = tmp_path / "routing.toml"
+    routing.write_text("[scored]\non_review = false\n", encoding="utf-8")
+    quiet = scored()
+    quiet.data["trigger"] = "review"
+    before = handled("submission.scored")
+    async with InProcessService(SPEC, namespace.settings("notification", smtp_port=smtp.port,
+                                                         notification_routing_file=str(routing))):
+        await publisher.publish(quiet)
+        await wait_handled("submission.scored", before, 1)
+        await asyncio.sleep(0.2)
+        assert len(smtp.messages) == 1
+
+
 async def test_a_temporary_smtp_error_is_retried_and_sent_once(namespace: Namespace, publisher: Bus) -> None:
     sink = FlakySink()
     sink.start()
