@@ -323,6 +323,18 @@ async def whoami(scope: ReaderScope) -> Reader:
     return Reader(scope=str(scope), level=scope.level, code=scope.code, name_th=names[0], name_en=names[1])
 
 
+class Place(BaseModel):
+    code: str
+    name_th: str
+    name_en: str
+
+
+@router.get("/provinces", response_model=list[Place], summary="The 77 provinces with DOPA codes (for maps)",
+            responses=DENIED)
+async def provinces(_: ReaderScope) -> list[Place]:
+    return [Place(code=p.code, name_th=p.name_th, name_en=p.name_en) for p in geothai.provinces()]
+
+
 def _campaign_info(campaign: Campaign) -> CampaignInfo:
     return CampaignInfo(**campaign.model_dump(exclude={"max_project_budget_thb"}))
 

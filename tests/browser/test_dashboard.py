@@ -1,0 +1,139 @@
+"""The dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright): the national view,
+a province and a district, each loaded without a console error, showing the seeded figures; a screenshot of
+each is kept in test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+import pytest
+
+from services.reporting.sample import CAMPAIGN, history
+from services.reporting.service import SPEC
+from services.reporting.tokens import Scope, TokenBook
+from shared.bus import Bus
+from tests.browser.tools import CHROMIUM, missing, need_executable, need_thai_font
+from tests.integration.test_reporting import publish_all
+from tests.support import ARTIFACTS, InProcessService, Namespace
+
+SHOTS = ARTIFACTS / "browser"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+# The evening before the submission deadline (25 Nov 2568, 23:00 Thai time): 1 day 11 hours to go.
+NOW = datetime(2025, 11, 24, 12, 0, tzinfo=timezone(timedelta(hours=7)))
+
+
+@contextlib.asynccontextmanager
+async def seeded_reporting(namespace: Namespace, **settings: Any) -> AsyncIterator[InProcessService]:
+    bus = Bus(namespace.settings("test-publisher"), "test-publisher")
+    async with InProcessService(SPEC, namespace.settings("reporting", **settings)) as service, \
+            httpx.AsyncClient(base_url=service.url, timeout=10) as client:
+        await bus.connect()
+        try:
+            await publish_all(client, bus, history())
+            yield service
+        finally:
+            await bus.close()
+
+
+@contextlib.asynccontextmanager
+async def browser_page() -> AsyncIterator[tuple[Any, list[str]]]:
+    need_executable(CHROMIUM)
+    need_thai_font()
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError as error:
+        missing(f"the playwright package is not installed ({error})")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1400, "height": 1000}, locale="th-TH",
+                                          timezone_id="Asia/Bangkok")
+            errors: list[str] = []
+            page.on("console", lambda message: errors.append(f"console: {message.text}")
+                    if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+            await page.clock.set_fixed_time(NOW)
+            yield page, errors
+        finally:
+            await browser.close()
+
+
+async def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+async def text(page: Any, selector: str) -> str:
+    return " ".join((await page.locator(selector).inner_text()).split())
+
+
+async def test_national_province_and_district_views_show_the_seeded_figures(namespace: Namespace) -> None:
+    async with seeded_reporting(namespace) as service, browser_page() as (page, errors):
+        await page.goto(f"{service.url}/dashboard/")
+        await page.wait_for_selector("#national-table tbody tr")
+        assert await page.locator(".tile").count() == 77
+        assert await text(page, "[data-figure=submissions] .value") == "10"
+        assert await text(page, "[data-figure=scored] .value") == "6"
+        assert await text(page, "[data-province='36']") == "ชัยภูมิ 4/6"
+        assert "p3" in (await page.get_attribute("[data-province='36']", "class") or "")  # 67 % submitted
+        assert await text(page, "[data-province='50']") == "เชียงใหม่ 2"  # no registry: a count only
+        countdown = await text(page, "[data-deadline=submission_deadline]")
+        assert "เหลือ 1 วัน 11 ชั่วโมง 0 นาที" in countdown and "ส่งแล้ว 7 จาก 9" in countdown
+        assert await text(page, ".ranking[data-group=medium] tr:first-child") == (
+            "1 เทศบาลเมืองชัยภูมิ ชัยภูมิ 81.50 ที่มีความโดดเด่น outstanding")
+        assert await page.locator("#histogram .bar").count() == 10
+        await shot(page, "national")
+
+        await page.click("[data-province='36']")
+        await page.wait_for_selector("#district-table tbody tr")
+        assert await text(page, "[data-figure=submissions] .value") == "5"
+        assert await text(page, "[data-figure=expected] .value") == "6"
+        assert await page.locator("#submission-table tbody tr").count() == 5
+        assert "เมืองชัยภูมิ Mueang Chaiyaphum 3 3 0 2 1" in await text(page, "[data-district='3601']")
+        await shot(page, "province-36")
+
+        await page.click("[data-district='3601']")
+        await page.wait_for_selector("#missing li")
+        assert await text(page, "#missing") == "เทศบาลตำบลนาฝาย 5360102"
+        assert await text(page, "[data-figure=scored] .value") == "2"
+        assert "ส่งแล้ว 2 จาก 3" in await text(page, "[data-deadline=submission_deadline]")
+        await shot(page, "district-3601")
+        assert errors == []
+
+
+async def test_a_province_token_opens_its_own_province_and_downloads_its_package(namespace: Namespace) -> None:
+    async with seeded_reporting(namespace, reporting_auth_required=True) as service, \
+            browser_page() as (page, errors):
+        tokens: TokenBook = service.component.state["tokens"]
+        token, _ = await tokens.create(Scope.parse("province:36"), "สถ.จ.ชัยภูมิ")
+        await page.goto(f"{service.url}/dashboard/?token={token}")
+        await page.wait_for_selector("#district-table tbody tr")
+        assert page.url.endswith("/dashboard/#/province/36")  # the token left the address bar
+        assert "province:36" in await text(page, "#reader")
+        async with page.expect_download() as download_info:
+            await page.click("#package")
+        download = await download_info.value
+        assert download.suggested_filename == f"{CAMPAIGN}-province-36.pdf"
+        await shot(page, "province-36-scoped")
+        assert errors == []
+
+
+@pytest.mark.parametrize("scope", ["province:40"])
+async def test_without_a_token_the_dashboard_asks_for_one(namespace: Namespace, scope: str) -> None:
+    async with seeded_reporting(namespace, reporting_auth_required=True) as service, \
+            browser_page() as (page, errors):
+        await page.goto(f"{service.url}/dashboard/")
+        await page.wait_for_selector("#login:not([hidden])")
+        tokens: TokenBook = service.component.state["tokens"]
+        token, _ = await tokens.create(Scope.parse(scope), "สถ.จ.ขอนแก่น")
+        await page.fill("#token-input", token)
+        await page.click("#login button")
+        await page.wait_for_selector("#district-table tbody tr")
+        assert await text(page, "[data-figure=submissions] .value") == "3"
+        # The 401 of the first attempt is the only error the browser reports.
+        assert [e for e in errors if "401" not in e] == []
