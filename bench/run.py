@@ -81,6 +81,8 @@ class Driver:
         self.latencies.append((time.perf_counter() - started) * 1000)
         if response.status_code not in (200, 202):
             self.errors += 1
+            if self.errors <= 3:
+                say(f"intake answered {response.status_code}: {response.text[:300]}")
             return
         accepted = response.json()
         sub_id, revision = accepted["submission_id"], accepted["revision"]
@@ -133,11 +135,16 @@ class Driver:
         """Wait until reporting shows every accepted submission at its newest revision, final
         (`baseline`: the applications reported before this run)."""
         deadline = time.monotonic() + timeout
+        next_note = time.monotonic() + 10
         while time.monotonic() < deadline:
             if on_poll is not None:
                 await on_poll()
             national = await self.national()
             counts = national.get("counts", {})
+            if time.monotonic() > next_note:
+                say(f"waiting: reporting has {national.get('submissions')} applications "
+                    f"(expecting {baseline + len(self.accepted)}), {counts}")
+                next_note = time.monotonic() + 10
             if national.get("submissions") == baseline + len(self.accepted) and counts.get("received", 1) == 0 \
                     and counts.get("validated", 1) == 0 and await self._newest_revisions_visible():
                 return time.perf_counter()

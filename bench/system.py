@@ -53,7 +53,9 @@ class System:
                    "AMQP_URL": self.amqp_url, "MONGODB_URL": self.mongodb_url,
                    "MONGODB_DB_PREFIX": self.namespace, "BUS_NAMESPACE": self.namespace,
                    "HTTP_PORT": str(self.ports[service]), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
-                   "INTAKE_AUTH_REQUIRED": "false", "REPORTING_AUTH_REQUIRED": "false", **self.env_extra}
+                   "INTAKE_AUTH_REQUIRED": "false", "REPORTING_AUTH_REQUIRED": "false",
+                   # The benchmark measures capacity, not the per-sender limit that protects it.
+                   "INTAKE_RATE_PER_SECOND": "100000", "INTAKE_RATE_BURST": "100000", **self.env_extra}
             log = open(self.log_dir / f"{service}.log", "ab")
             self.processes[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
                                                        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
