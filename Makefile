@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck schemas docs clean
+.PHONY: run test install lint typecheck schemas docs clean bench-freshness
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ schemas: install
 # Documents generated from the code: event schemas and the validation rule catalogue.
 docs: schemas
 	$(PY) -m services.validation.catalogue docs/validation-rules.md
+
+# Reporting's freshness at a steady load (docs/reporting.md): intake to the province's view.
+bench-freshness: install
+	$(PY) -m bench.freshness $(BENCH_ARGS)
 
 clean:
 	rm -rf .data test-artifacts .pytest_cache .mypy_cache .ruff_cache
