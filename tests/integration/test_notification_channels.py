@@ -331,8 +331,9 @@ async def test_line_refusing_the_message_fails_it_at_once(
 
 
 async def test_a_push_line_already_accepted_under_its_retry_key_counts_as_sent(hooks: HookServer) -> None:
-    settings = Settings(amqp_url="amqp://guest:guest@127.0.0.1:5672/", mongodb_url="mongodb://127.0.0.1:1",
-                        line_channel_access_token=LINE_TOKEN, line_api_base_url=hooks.url)
+    settings = Settings.model_validate({"amqp_url": "amqp://guest:guest@127.0.0.1:5672/",
+                                        "mongodb_url": "mongodb://127.0.0.1:1",
+                                        "line_channel_access_token": LINE_TOKEN, "line_api_base_url": hooks.url})
     message = Message(template="reminder", subject="s", body="b", short="เตือน")
     async with httpx.AsyncClient() as client:
         channel = LineChannel(settings, client)

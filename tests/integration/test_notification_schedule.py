@@ -136,7 +136,8 @@ async def progress(service: InProcessService, area: str) -> dict[str, Any]:
 
 async def slot_entries(service: InProcessService, slot: str) -> list[dict[str, Any]]:
     collection = service.component.state["log"].notifications
-    return await collection.find({"campaign": CAMPAIGN, "slot": slot}).to_list(None)
+    entries: list[dict[str, Any]] = await collection.find({"campaign": CAMPAIGN, "slot": slot}).to_list(None)
+    return entries
 
 
 async def _value(result: Any) -> Any:
@@ -154,7 +155,7 @@ async def test_before_the_deadline_each_office_hears_who_in_its_area_is_still_to
 
         async def known() -> bool:
             report = await progress(service, "36")
-            return report["registry_loaded"] and report["submitted"] == 2
+            return bool(report["registry_loaded"] and report["submitted"] == 2)
         await eventually(known, what="the area's progress from the events")
 
         clock.now = DEADLINE - timedelta(days=7) + timedelta(seconds=30)
@@ -225,7 +226,7 @@ async def test_a_reminder_due_while_the_service_was_down_goes_out_once_after_sta
     async with InProcessService(make_spec(clock), config) as one, InProcessService(make_spec(clock), config) as two:
         await eventually(lambda: _value(len(smtp.to(MUANG)) == 2), what="the 1-day reminder")
         ticks = await asyncio.gather(one.component.state["scheduler"].tick(), two.component.state["scheduler"].tick())
-        assert ticks == [[], []]
+        assert list(ticks) == [[], []]
         await asyncio.sleep(0.5)
         assert len(smtp.to(MUANG)) == 2
         [entry] = await slot_entries(one, "reminder-1d")
