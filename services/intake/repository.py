@@ -160,21 +160,25 @@ class SubmissionStore:
         return [result for result in results if result is not None]
 
     async def _held(self, submission_ids: Sequence[str]) -> dict[str, _Held]:
-        held: dict[str, _Held] = {}
-        cursor = self.revisions.find({"submission_id": {"$in": sorted(set(submission_ids))}}, _HELD_FIELDS)
-        async for document in cursor:
-            state = held.setdefault(document["submission_id"], _Held())
+        """Each application's revisions, their small fields only, through the (submission_id, revision) index:
+        a handful per application, however many responses the batch holds."""
+        ids = sorted(set(submission_ids))
+        held: dict[str, _Held] = {sub_id: _Held() for sub_id in ids}
+        async for document in self.revisions.find({"submission_id": {"$in": ids}}, _HELD_FIELDS):
+            state = held[document["submission_id"]]
             state.latest = max(state.latest, document["revision"])
             state.revisions.append(document)
         return held
 
     async def _exact_duplicates(self, prepared: Sequence[_Prepared]) -> dict[tuple[str, str, str], dict[str, Any]]:
-        ids = sorted({p.submission.source_response_id for p in prepared})
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
-        cursor = self.revisions.find({"source_response_id": {"$in": ids}},
-                                     {**_HELD_FIELDS, "source": 1, "source_response_id": 1})
-        async for document in cursor:
-            found[(document["source"], document["source_response_id"], document["content_hash"])] = document
+        for source in sorted({p.submission.source for p in prepared}):
+            ids = sorted({p.submission.source_response_id for p in prepared if p.submission.source == source})
+            # One source at a time: an equality on `source` lets the idempotency index answer the $in.
+            cursor = self.revisions.find({"source": source, "source_response_id": {"$in": ids}},
+                                         {**_HELD_FIELDS, "source": 1, "source_response_id": 1})
+            async for document in cursor:
+                found[(document["source"], document["source_response_id"], document["content_hash"])] = document
         return found
 
     async def _find_duplicate(self, prepared: _Prepared) -> Accepted | None:
