@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck schemas docs clean bench-freshness
+.PHONY: run test install lint typecheck schemas docs clean bench bench-freshness
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ bench-freshness: install
 
 clean:
 	rm -rf .data test-artifacts .pytest_cache .mypy_cache .ruff_cache
+
+# The benchmark (a few minutes; BENCH_ARGS=--deadline-night for the long scenario, --smoke for seconds).
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
