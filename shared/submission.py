@@ -146,11 +146,13 @@ def _url(value: str) -> str:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=MAX_NAME)]
+# Constraints before the BeforeValidator: they then check the cleaned text as text ("string_too_long"),
+# not as a generic sequence ("too_long", which reads as "items" in the error messages).
+Text = Annotated[str, Field(min_length=1, max_length=MAX_NAME), BeforeValidator(_text)]
 # Constraints sit on the `str` branch: on the union they would be applied to None as well.
 OptionalText = Annotated[Annotated[str, Field(max_length=MAX_NAME)] | None, BeforeValidator(_optional_text)]
 LongText = Annotated[Annotated[str, Field(max_length=MAX_TEXT)] | None, BeforeValidator(_optional_text)]
-Url = Annotated[str, BeforeValidator(_url_text), AfterValidator(_url), Field(max_length=MAX_TEXT)]
+Url = Annotated[str, Field(max_length=MAX_TEXT), BeforeValidator(_url_text), AfterValidator(_url)]
 OptionalUrl = Annotated[Url | None, BeforeValidator(_optional_text)]
 YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
 Dimension = Annotated[DimensionKey, BeforeValidator(_dimension)]
@@ -223,7 +225,7 @@ class Submission(_Model):
 
     campaign: Annotated[str, Field(pattern=r"^[a-z0-9_-]{2,32}$")] = Field(examples=["fy2568"])
     source: Source = Field(description="google_form, csv_import or api")
-    source_response_id: Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=200)] = Field(
+    source_response_id: Annotated[str, Field(min_length=1, max_length=200), BeforeValidator(_text)] = Field(
         description="The form's response id; with `source`, the idempotency key", examples=["resp-0001"]
     )
     submitted_at: Annotated[datetime | None, BeforeValidator(_timestamp),
@@ -238,7 +240,7 @@ class Submission(_Model):
     readiness: Readiness = Field(default_factory=Readiness)
     dimensions: Dimensions = Field(default_factory=list, description="ด้านของเมืองอัจฉริยะที่ดำเนินการ")
     projects: list[Project] = Field(default_factory=list, max_length=MAX_PROJECTS)
-    partners: Annotated[list[Annotated[str, BeforeValidator(_text), Field(max_length=MAX_NAME)]],
+    partners: Annotated[list[Annotated[str, Field(max_length=MAX_NAME), BeforeValidator(_text)]],
                         BeforeValidator(_comma_list), Field(max_length=50)] = Field(
         default_factory=list, description="ความร่วมมือกับภาคีเครือข่าย"
     )

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
 
 from shared.errors import error_response
 
@@ -20,14 +19,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-class BodyTooLarge(HTTPException):
-    """Raised while the body is read; an HTTPException, so FastAPI lets it through its body parsing."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413)
-        self.limit = limit
 
 
 def _size(limit: int) -> str:
@@ -68,32 +59,38 @@ class BodyLimit:
             return
         received = 0
         started = False
+        overflowed = False
 
         async def counted_receive() -> Message:
-            nonlocal received
+            # Past the limit the app is told the client went away, and whatever it answers is replaced by 413
+            # (raising here would reach FastAPI's body parsing wrapped in an exception group, as a 400).
+            nonlocal received, overflowed
+            if overflowed:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
+                if received > limit and not started:
+                    overflowed = True
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracked_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if overflowed:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if not started:
-                await too_large(limit)(scope, receive, send)
+            await self.app(scope, counted_receive, guarded_send)
+        except Exception:
+            if not overflowed:
+                raise
+        if overflowed:
+            await too_large(limit)(scope, receive, send)
 
 
 def install_body_limit(app: FastAPI, limit: int = MAX_BODY_BYTES, import_limit: int | None = None) -> None:
     app.add_middleware(BodyLimit, limit=limit, import_limit=import_limit)
-
-    @app.exception_handler(BodyTooLarge)
-    async def body_too_large(_: Request, exc: BodyTooLarge) -> JSONResponse:
-        return too_large(exc.limit)
