@@ -13,6 +13,7 @@ from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pymongo.errors import PyMongoError
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.intake import examples
 from services.intake.auth import API_KEY_HEADER, SIGNATURE_HEADER, Authenticator, AuthError, Scope, Sender
@@ -55,6 +56,7 @@ _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 _WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **_AUTH_RESPONSES,
+    400: {"model": ErrorBody, "description": "The body cannot be read (not UTF-8 JSON)"},
     413: {"model": ErrorBody, "description": "The body is larger than the limit"},
     503: {"model": ErrorBody, "description": "Busy or the store is unavailable: try again", "headers": _RETRY_AFTER},
 }
@@ -207,6 +209,26 @@ async def import_sender(request: Request, _key: Annotated[str | None, Depends(_a
 
 async def reader(request: Request, _key: Annotated[str | None, Depends(_api_key)]) -> Sender:
     return await _admit(request, scope="read")
+
+
+_HTTP_ERRORS = {
+    400: ("invalid_body", "อ่านเนื้อหาคำขอไม่ได้: ต้องเป็น JSON ที่เข้ารหัสแบบ UTF-8",
+          "The request body cannot be read: send JSON encoded as UTF-8."),
+    404: ("not_found", "ไม่พบปลายทางนี้ (ดูรายการที่ /docs)", "No such endpoint (see /docs)."),
+    405: ("method_not_allowed", "ปลายทางนี้ไม่รับคำขอแบบนี้ (ดูรายการที่ /docs)",
+          "This endpoint does not take this method (see /docs)."),
+}
+
+
+def install_http_errors(app: FastAPI) -> None:
+    """The framework's own refusals (unreadable body, no such route, wrong method) in Thai and English too."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message_th, message_en = _HTTP_ERRORS.get(
+            exc.status_code, ("http_error", "คำขอไม่ถูกต้อง", str(exc.detail)))
+        return error_response(exc.status_code, code, message_th, message_en,
+                              headers=dict(exc.headers) if exc.headers else None)
 
 
 def install_auth_errors(app: FastAPI) -> None:

@@ -65,6 +65,16 @@ class ImportResult:
             self.new_revisions += 1
 
 
+def not_utf8() -> ImportRefused:
+    return ImportRefused(
+        "not_utf8",
+        "ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8: ดาวน์โหลดจาก Google Sheets ด้วย ไฟล์ > ดาวน์โหลด > CSV "
+        "(หรือบันทึกจาก Excel เป็น CSV UTF-8)",
+        "The file is not UTF-8 text: download it from Google Sheets with File > Download > CSV (or save "
+        "it from Excel as CSV UTF-8).",
+    )
+
+
 def csv_rows(binary: IO[bytes]) -> Iterator[list[str]]:
     """The records of a CSV file (UTF-8, with or without a BOM; quoted cells may span lines), one at a time.
 
@@ -72,15 +82,10 @@ def csv_rows(binary: IO[bytes]) -> Iterator[list[str]]:
     further on raises UnicodeDecodeError from the iteration, which the importer reports at that row."""
     start = binary.read(_SNIFF_BYTES)
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+        # A file shorter than the sniff must also end on a whole character.
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=len(start) < _SNIFF_BYTES)
     except UnicodeDecodeError as error:
-        raise ImportRefused(
-            "not_utf8",
-            "ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8: ดาวน์โหลดจาก Google Sheets ด้วย ไฟล์ > ดาวน์โหลด > CSV "
-            "(หรือบันทึกจาก Excel เป็น CSV UTF-8)",
-            "The file is not UTF-8 text: download it from Google Sheets with File > Download > CSV (or save "
-            "it from Excel as CSV UTF-8).",
-        ) from error
+        raise not_utf8() from error
     binary.seek(0)
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     try:
@@ -100,6 +105,8 @@ async def import_rows(rows: Iterator[list[str]], mapping: FormMapping, accept: A
         header = next(rows)
     except StopIteration:
         raise ImportRefused("empty_file", "ไฟล์ว่าง ไม่มีแถวหัวตาราง", "The file is empty: no header row.") from None
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise not_utf8() from error
     headers = dedupe_headers(thai.clean_text(h) for h in header)
     plan = mapping.plan(headers)
     if plan.missing:
