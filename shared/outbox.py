@@ -43,12 +43,14 @@ async def create_outbox_index(collection: AsyncCollection[dict[str, Any]]) -> No
 
 class OutboxRelay:
     def __init__(self, bus: Bus, collections: Sequence[AsyncCollection[dict[str, Any]]], *,
-                 service: str, poll_seconds: float, batch: int = 200) -> None:
+                 service: str, poll_seconds: float, batch: int = 200, parallel: int = 32) -> None:
         self.bus = bus
         self.collections = list(collections)
         self.service = service
         self.poll_seconds = poll_seconds
         self.batch = batch
+        # Documents published side by side: their events are independent; one document's stay in order.
+        self.parallel = parallel
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -104,24 +106,28 @@ class OutboxRelay:
                 metrics.OUTBOX_PENDING.labels(self.service).set(sum(len(d.get(OUTBOX, [])) for d in documents))
                 if not documents:
                     break
-                for document in documents:
-                    published += await self._publish_document(collection, document)
+                for start in range(0, len(documents), self.parallel):
+                    counts = await asyncio.gather(*(self._publish_document(collection, document)
+                                                    for document in documents[start:start + self.parallel]))
+                    published += sum(counts)
                 if len(documents) < self.batch:
                     break
         return published
 
     async def _publish_document(self, collection: AsyncCollection[dict[str, Any]],
                                 document: dict[str, Any]) -> int:
-        count = 0
-        for raw in document.get(OUTBOX, []):
+        pending = document.get(OUTBOX, [])
+        for raw in pending:
             envelope = Envelope.model_validate(raw)
             with bound(correlation_id=envelope.correlation_id, event_id=envelope.event_id):
                 await self.bus.publish(envelope)
-                await collection.update_one(
-                    {"_id": document["_id"]}, {"$pull": {OUTBOX: {"event_id": envelope.event_id}}}
-                )
                 log.info("event published", event_type=envelope.event_type)
-            count += 1
-        # Clear the flag only if nothing new was pushed meanwhile (a writer always sets it again).
-        await collection.update_one({"_id": document["_id"], OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}})
-        return count
+        # One write clears what was published, if nothing was added meanwhile (the usual case)...
+        cleared = await collection.update_one({"_id": document["_id"], OUTBOX: pending},
+                                              {"$set": {OUTBOX: []}, "$unset": {PENDING: ""}})
+        if cleared.matched_count == 0:
+            # ...otherwise remove just those events; the flag stays for the new ones (a writer sets it again).
+            ids = [raw["event_id"] for raw in pending]
+            await collection.update_one({"_id": document["_id"]}, {"$pull": {OUTBOX: {"event_id": {"$in": ids}}}})
+            await collection.update_one({"_id": document["_id"], OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}})
+        return len(pending)
