@@ -137,6 +137,7 @@ class ReadModels:
         self.districts: AsyncCollection[Document] = db[prefix + "district_views"]
         self.provinces: AsyncCollection[Document] = db[prefix + "province_views"]
         self.national: AsyncCollection[Document] = db[prefix + "national_views"]
+        self._batch = _RefreshBatch(self)
 
     @property
     def read_model_collections(self) -> list[AsyncCollection[Document]]:
@@ -170,13 +171,13 @@ class ReadModels:
             log.info("event ignored by reporting", schema_version=envelope.schema_version)
             return
         try:
-            view = await self.update_view(envelope)
+            view, figures_may_change = await self.apply_to_view(envelope)
         except projection.InconsistentEvent as error:
             raise PermanentFailure(str(error)) from error
-        if view is None:
-            return
         # Also on a duplicate: a crash after the view's write but before these leaves them to the redelivery.
-        await self.refresh_around(view)
+        # Skipped only when the event changed the view but nothing the figures read (a notification's outcome).
+        if view is not None and figures_may_change:
+            await self.refresh_around(view)
 
     async def log(self, envelope: Envelope) -> None:
         """Append the event to the log; one entry per event id, so a redelivery adds nothing."""
@@ -189,25 +190,37 @@ class ReadModels:
             pass  # logged by an earlier delivery; the projection below is idempotent on its own
 
     async def refresh_around(self, view: Document) -> None:
-        campaign = view["campaign"]
-        for code in view.get("district_keys_seen") or []:
-            await self.refresh_district(campaign, code)
-        for key in view["province_keys_seen"]:
-            await self.refresh_province(campaign, key)
-        await self.refresh_national(campaign)
+        """Recompute every area the view has been in; returns once they are written (the ack waits)."""
+        await self._batch.refresh(view["campaign"], view["province_keys_seen"], view.get("district_keys_seen") or [])
+
+    async def refresh_areas(self, areas: dict[str, tuple[set[str], set[str]]]) -> None:
+        """Recompute the given provinces and districts of each campaign, then its national figures."""
+        for campaign, (provinces, districts) in sorted(areas.items()):
+            # Province and nation first: they are what most readers poll, so they lag the view the least.
+            for key in sorted(provinces):
+                await self.refresh_province(campaign, key)
+            await self.refresh_national(campaign)
+            for code in sorted(districts):
+                await self.refresh_district(campaign, code)
 
     async def update_view(self, envelope: Envelope) -> Document | None:
         """Apply the event to its submission view (optimistic concurrency); the view as it now stands."""
+        view, _ = await self.apply_to_view(envelope)
+        return view
+
+    async def apply_to_view(self, envelope: Envelope) -> tuple[Document | None, bool]:
+        """The view after the event, and whether the area figures may need recomputing: True when what they
+        read changed, and on a duplicate (its first delivery may have died before recomputing them)."""
         data = projection.read(envelope)
         assert data is not None
         for _ in range(_WRITE_ATTEMPTS):
             current = await self.submissions.find_one({"_id": data.submission_id})
             new = projection.apply(current, envelope)
             if new is None:
-                return current
+                return current, True
             new["_id"] = data.submission_id
             if await _write_versioned(self.submissions, current, new):
-                return new
+                return new, current is None or _read_by_figures(current) != _read_by_figures(new)
             await asyncio.sleep(random.uniform(0.005, 0.05))  # another event of it won the race: reload
         raise ViewContended(f"submission view {data.submission_id} kept changing under this event")
 
@@ -392,6 +405,55 @@ class ReadModels:
     async def drop(self) -> None:
         for collection in self.read_model_collections:
             await collection.drop()
+
+
+class _RefreshBatch:
+    """Handlers that finish their view writes while a recomputation is running share the next one.
+
+    Under load many events of the same province arrive together (prefetch); recomputing its figures once
+    for all of them, instead of once each, keeps the store's work per event small. Each handler still
+    returns (and so is acked) only after a recomputation that *started after its own view write* has
+    written the figures, so a crash loses nothing: the unacked events are redelivered and recompute them.
+    """
+
+    def __init__(self, read_models: ReadModels) -> None:
+        self.read_models = read_models
+        self._areas: dict[str, tuple[set[str], set[str]]] = {}
+        self._waiting: list[asyncio.Future[None]] = []
+        self._running: asyncio.Task[None] | None = None
+
+    async def refresh(self, campaign: str, provinces: Sequence[str], districts: Sequence[str]) -> None:
+        wanted_provinces, wanted_districts = self._areas.setdefault(campaign, (set(), set()))
+        wanted_provinces.update(provinces)
+        wanted_districts.update(districts)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append(done)
+        if self._running is None or self._running.done():
+            self._running = asyncio.create_task(self._run())
+        await done
+
+    async def _run(self) -> None:
+        while self._waiting:
+            areas, waiting = self._areas, self._waiting
+            self._areas, self._waiting = {}, []
+            try:
+                await self.read_models.refresh_areas(areas)
+            except Exception as error:  # every handler of the round fails and is retried by the bus
+                for future in waiting:
+                    if not future.done():
+                        future.set_exception(error)
+            else:
+                for future in waiting:
+                    if not future.done():
+                        future.set_result(None)
+
+
+def _read_by_figures(view: Document) -> tuple[Any, ...]:
+    """What of a view the area figures read (see `_SLIM`), and the areas it has been in."""
+    score = view.get("score") or {}
+    return (view.get("status"), score.get("total"), score.get("max_total"), score.get("tier"),
+            score.get("size_group"), (view.get("lao") or {}).get("code"), view.get("province_key"),
+            view.get("district_key"), view.get("province_keys_seen"), view.get("district_keys_seen"))
 
 
 def _versions(views: Sequence[Document]) -> int:
