@@ -4,7 +4,8 @@ reading what scoring published."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ import aio_pika
 
 from services.scoring.rubric import default_rubric_dir
 from services.scoring.service import SPEC as SCORING
+from shared import metrics
 from shared.bus import Bus
 from shared.events import ContactSummary, Envelope, Issue, LaoSummary, SubmissionReturned, SubmissionValidated
 from shared.submission import Submission
@@ -120,3 +122,14 @@ async def drain(namespace: Namespace, service: str = "reporting") -> list[Envelo
     finally:
         await connection.close()
     return found
+
+
+async def publish_all(publisher: Bus, events: Sequence[Envelope], at_once: int = 50) -> None:
+    """Publish with confirms, `at_once` in flight at a time (one by one, 300 confirms take seconds)."""
+    for start in range(0, len(events), at_once):
+        await asyncio.gather(*(publisher.publish(event) for event in events[start:start + at_once]))
+
+
+def handled(event_type: str) -> float:
+    """How many events of this type scoring has handled and acked in this process so far."""
+    return float(metrics.MESSAGES_CONSUMED.labels("scoring", event_type)._value.get())

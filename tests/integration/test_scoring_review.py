@@ -15,7 +15,7 @@ import httpx
 
 from services.scoring.repository import ScoringStore
 from shared.events import Envelope, ReviewRecorded
-from tests.integration.scoring_fixtures import ADMIN, drain, running_scoring, validated
+from tests.integration.scoring_fixtures import ADMIN, drain, handled, running_scoring, validated
 from tests.support import ROOT, Namespace, eventually, http_client
 
 CHAIYAPHUM, KHON_KAEN = ("36", "ชัยภูมิ"), ("40", "ขอนแก่น")
@@ -109,7 +109,13 @@ async def test_reviewers_points_are_combined_audited_and_flow_on_as_a_new_score(
             assert all(a["at"] and a["reviewer_id"] and a["rubric_version"] == "fy2568-v1" for a in audit)
 
         # Each change flowed on as a submission.scored with trigger "review"; earlier scores stay in history.
-        events = [e for e in await drain(namespace) if e.event_type == "submission.scored"]
+        seen: list[Envelope] = []
+
+        async def up_to_latest() -> list[Envelope] | None:
+            seen.extend(e for e in await drain(namespace) if e.event_type == "submission.scored")
+            return seen if seen and seen[-1].data["score_version"] == latest["score_version"] else None
+
+        events = await eventually(up_to_latest, what="the latest score published")
         assert (events[0].data["trigger"], events[0].data["score_version"]) == ("validation", 1)
         assert {e.data["trigger"] for e in events[1:]} == {"review"}
         assert events[-1].data["score_version"] == latest["score_version"] == len(latest["history"]) + 1
@@ -119,10 +125,15 @@ async def test_reviewers_points_are_combined_audited_and_flow_on_as_a_new_score(
         redelivered = ReviewRecorded(submission_id="sub_khonkaen", revision=1, campaign="fy2568",
                                      change_id=audit[-1]["change_id"], reviewer_id=malee["reviewer_id"],
                                      criteria=["document_review"])
+        count = handled("scoring.review_recorded")
         await publisher.publish(Envelope.build(redelivered, producer="scoring", correlation_id="sub_khonkaen"))
-        await asyncio.sleep(1.0)
+        await eventually(lambda: _more(count), what="the repeated command handled")
         assert (await store.score("sub_khonkaen/r1/fy2568-v1"))["score_version"] == latest["score_version"]  # type: ignore[index]
         assert [e for e in await drain(namespace) if e.event_type == "submission.scored"] == []
+
+
+async def _more(count: float) -> bool:
+    return handled("scoring.review_recorded") > count
 
 
 async def _committee_scored(store: ScoringStore, reviewers: int) -> dict[str, Any] | None:
