@@ -143,3 +143,17 @@ async def test_the_token_command_prints_a_working_token_once(namespace: Namespac
     assert "district:3602" in listed.stdout and token not in listed.stdout
     assert refused.returncode == 2 and "no province with DOPA code 99" in refused.stderr
     assert (own.status_code, other.status_code) == (200, 403)
+
+
+async def test_the_versioned_api_is_described_in_openapi_with_filters_and_pagination(namespace: Namespace) -> None:
+    async with guarded_reporting(namespace) as (client, _):
+        spec = (await client.get("/openapi.json")).json()
+    paths = spec["paths"]
+    for path in ("/v1/campaigns/{campaign}/national", "/v1/campaigns/{campaign}/provinces/{code}",
+                 "/v1/campaigns/{campaign}/districts/{code}", "/v1/campaigns/{campaign}/submissions",
+                 "/v1/campaigns/{campaign}/rankings", "/v1/campaigns/{campaign}/exports/{name}",
+                 "/v1/campaigns/{campaign}/provinces/{code}/package.pdf", "/v1/submissions/{submission_id}"):
+        assert path in paths, path
+    listed = {p["name"] for p in paths["/v1/campaigns/{campaign}/submissions"]["get"]["parameters"]}
+    assert {"province", "district", "status", "tier", "size_group", "q", "sort", "limit", "offset"} <= listed
+    assert {"401", "403"} <= set(paths["/v1/campaigns/{campaign}/national"]["get"]["responses"])
