@@ -279,7 +279,7 @@ def form_html(view: Document, number: int, total: int) -> str:
     <tr><th>ประเภท</th><td>{_e(lao.get('type') or '-')}</td><th>อำเภอ / จังหวัด</th>
         <td>{_e(lao.get('district_name') or '-')} / {_e(lao.get('province_name') or '-')}</td></tr>
     <tr><th>ผู้ประสานงาน</th><td>{_e(contact.get('name') or '-')} {_e(contact.get('position') or '')}</td>
-        <th>โทรศัพท์ / อีเมล</th><td>{_e(contact.get('phone') or '-')} / {_e(contact.get('email') or '-')}</td></tr>
+        <th>โทรศัพท์ / อีเมล</th><td class="url">{_e(contact.get('phone') or '-')} / {_e(contact.get('email') or '-')}</td></tr>
     <tr><th>ส่งข้อมูลครั้งที่</th><td>{_n(view.get('current_revision'))}</td><th>วันที่ส่ง</th>
         <td>{thai_date(_parse_date(submitted_at)) if submitted_at else '-'}</td></tr>
   </table>
@@ -293,7 +293,9 @@ def form_html(view: Document, number: int, total: int) -> str:
   <h3>ส่วนที่ ๓ ด้านของเมืองอัจฉริยะที่ดำเนินการ</h3>
   <table class="grid dims"><tbody>{dimension_rows}</tbody></table>
   <h3>ส่วนที่ ๔ โครงการ</h3>
-  <table class="grid"><thead><tr><th>ที่</th><th>โครงการ</th><th>ด้าน</th><th>งบประมาณ (บาท)</th><th>สถานะ</th>
+  <table class="grid list"><colgroup><col style="width:5%"><col style="width:43%"><col style="width:17%">
+  <col style="width:13%"><col style="width:12%"><col style="width:10%"></colgroup>
+  <thead><tr><th>ที่</th><th>โครงการ</th><th>ด้าน</th><th>งบประมาณ (บาท)</th><th>สถานะ</th>
   <th>ผู้ได้รับประโยชน์</th></tr></thead><tbody>{''.join(projects)}</tbody></table>
   <h3>ส่วนที่ ๕ ภาคีเครือข่าย</h3>
   <p>{_e(partners)}</p>
@@ -336,6 +338,12 @@ p.body { text-indent: 2.5cm; margin: 0.15cm 0; }
 .signature .space { height: 1cm; }
 .owner { margin-top: 0.4cm; font-size: 14pt; }
 h2 { font-size: 18pt; text-align: center; margin: 0.2cm 0; }
+/* A report form fits one page where its answers allow. */
+section.form { font-size: 14pt; }
+section.form h2 { font-size: 16pt; }
+section.form h3 { font-size: 14pt; margin: 0.2cm 0 0.05cm; }
+section.form table { font-size: 12pt; }
+section.form p { margin: 0.1cm 0; }
 h3 { font-size: 16pt; margin: 0.35cm 0 0.1cm; }
 .center { text-align: center; }
 .attachment-mark { text-align: right; font-size: 14pt; }
