@@ -279,7 +279,8 @@ def form_html(view: Document, number: int, total: int) -> str:
     <tr><th>ประเภท</th><td>{_e(lao.get('type') or '-')}</td><th>อำเภอ / จังหวัด</th>
         <td>{_e(lao.get('district_name') or '-')} / {_e(lao.get('province_name') or '-')}</td></tr>
     <tr><th>ผู้ประสานงาน</th><td>{_e(contact.get('name') or '-')} {_e(contact.get('position') or '')}</td>
-        <th>โทรศัพท์ / อีเมล</th><td class="url">{_e(contact.get('phone') or '-')} / {_e(contact.get('email') or '-')}</td></tr>
+        <th>โทรศัพท์ / อีเมล</th>
+        <td class="url">{_e(contact.get('phone') or '-')} / {_e(contact.get('email') or '-')}</td></tr>
     <tr><th>ส่งข้อมูลครั้งที่</th><td>{_n(view.get('current_revision'))}</td><th>วันที่ส่ง</th>
         <td>{thai_date(_parse_date(submitted_at)) if submitted_at else '-'}</td></tr>
   </table>
