@@ -193,7 +193,9 @@ async def submission_for_review(store: ScoringStore, campaigns: CampaignBook, ru
     revision_document = await store.revision(submission_id, newest["revision"])
     assert revision_document is not None
     view = await _assignment_view(store, campaigns, rubrics, reviewer, newest)
-    return {**view, "submission": revision_document.get("submission")}
+    # Everything the municipality reported, but not its coordinator's phone and e-mail: judging needs neither.
+    submission = {k: v for k, v in (revision_document.get("submission") or {}).items() if k != "contact"}
+    return {**view, "submission": submission}
 
 
 async def assignments_of(store: ScoringStore, campaigns: CampaignBook, rubrics: RubricBook,

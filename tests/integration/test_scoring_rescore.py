@@ -87,6 +87,11 @@ async def test_a_new_rubric_version_rescores_every_submission_through_the_bus_an
             assert v2_rankings["rubric_version"] == "fy2568-v2" and v2_rankings["active"] is True
             assert (await client.get("/v1/campaigns/fy2568/rankings",
                                      params={"rubric_version": "fy2568-v1"})).json()["active"] is False
+            compared = (await client.get("/v1/campaigns/fy2568/rankings/compare",
+                                         params={"from": "fy2568-v1", "to": "fy2568-v2"})).json()
+            moves = {e["submission_id"]: e for g in compared["groups"] for e in g["entries"]}
+            assert len(moves) == SUBMISSIONS
+            assert all(m["rank_before"] - m["rank_after"] == m["moved"] for m in moves.values())
 
         # Every submission has both scores: one per submission × revision × version.
         documents = await store.scores.find({}, {"submission_id": 1, "rubric_version": 1}).to_list(None)

@@ -63,6 +63,10 @@ async def test_reviewers_points_are_combined_audited_and_flow_on_as_a_new_score(
             mine = (await client.get("/v1/reviewer/assignments", headers=bearer(malee["token"]))).json()
             assert [(a["submission_id"], [c["key"] for c in a["criteria"]]) for a in mine] == [
                 ("sub_khonkaen", ["document_review", "site_visit"])]
+            to_judge = (await client.get("/v1/reviewer/submissions/sub_khonkaen",
+                                         headers=bearer(malee["token"]))).json()
+            assert to_judge["submission"]["projects"] and "contact" not in to_judge["submission"]
+            assert (to_judge["lao"]["province_code"], to_judge["score"]["score_version"]) == ("40", 1)
 
             first = await client.put("/v1/reviewer/submissions/sub_khonkaen/review", headers=bearer(malee["token"]),
                                      json={"revision": 1, "entries": [
