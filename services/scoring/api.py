@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from services.scoring.errors import Refused
 from services.scoring.repository import ScoringStore
-from services.scoring.rescoring import active_rubric
+from services.scoring.rescoring import ActiveRubric, active_rubric
 from services.scoring.rubric import UNKNOWN_SIZE_GROUP, Rubric, RubricBook, UnknownRubric
 from services.scoring.standings import comparison, comparison_view, rankings_view, standings
 from shared.campaign import CampaignBook, UnknownCampaign
@@ -69,12 +69,12 @@ def _rubric(rubrics: RubricBook, version: str) -> Rubric:
                       f"No rubric {version!r}; known versions: {', '.join(rubrics.versions())}.") from None
 
 
-async def _active_version(request: Request, campaign: str) -> str:
+async def _active(request: Request, campaign: str) -> ActiveRubric:
     store, campaigns, rubrics = _state(request)
     if campaign not in campaigns:
         raise Refused(404, "unknown_campaign", f"ไม่พบรอบการคัดเลือก {campaign}", f"No campaign {campaign!r}.")
     try:
-        return (await active_rubric(store, campaigns, rubrics, campaign)).rubric.version
+        return await active_rubric(store, campaigns, rubrics, campaign)
     except (UnknownRubric, UnknownCampaign) as error:
         raise Refused(404, "no_rubric", f"ยังไม่มีเกณฑ์การให้คะแนนสำหรับรอบ {campaign}", str(error)) from None
 
@@ -95,10 +95,9 @@ async def rubric(request: Request, version: str) -> Any:
 @router.get("/campaigns/{campaign}/rubric", summary="The rubric version a campaign is scored under now, and why",
             responses=_ERRORS)
 async def campaign_rubric(request: Request, campaign: str) -> Any:
-    store, campaigns, rubrics = _state(request)
-    await _active_version(request, campaign)
-    active = await active_rubric(store, campaigns, rubrics, campaign)
-    return {"campaign": campaign, **active.as_json(), "campaign_file_version": campaigns.get(campaign).rubric_version}
+    active = await _active(request, campaign)
+    return {"campaign": campaign, **active.as_json(),
+            "campaign_file_version": request.app.state.context.campaigns.get(campaign).rubric_version}
 
 
 @router.get("/scores/{submission_id}", response_model=list[ScoreView],
@@ -120,7 +119,7 @@ async def campaign_rankings(
                                                                "among themselves, each with its national rank"),
         rubric_version: str | None = Query(default=None, description="the active version if left out")) -> Any:
     store, _, rubrics = _state(request)
-    active_version = await _active_version(request, campaign)
+    active_version = (await _active(request, campaign)).rubric.version
     version = rubric_version or active_version
     chosen = _rubric(rubrics, version)
     if size_group is not None and size_group not in {*chosen.size_groups.names, UNKNOWN_SIZE_GROUP}:
@@ -144,7 +143,7 @@ async def campaign_rankings(
 async def compare_rankings(request: Request, campaign: str,
                            version_from: str = Query(alias="from"), version_to: str = Query(alias="to")) -> Any:
     store, _, rubrics = _state(request)
-    await _active_version(request, campaign)
+    await _active(request, campaign)
     before_rubric, after_rubric = _rubric(rubrics, version_from), _rubric(rubrics, version_to)
     before, _ = await standings(store, campaign, version_from)
     after, _ = await standings(store, campaign, version_to)

@@ -45,9 +45,15 @@ async def active_rubric(store: ScoringStore, campaigns: CampaignBook, rubrics: R
     """The rubric a campaign's submissions are scored under now. Raises UnknownCampaign / UnknownRubric."""
     run = await store.latest_run(campaign)
     if run is not None:
-        return ActiveRubric(rubrics.get(run["rubric_version"]), "rescore_run", run["_id"], run["requested_at"],
-                            run.get("requested_by"))
-    return ActiveRubric(rubrics.get(campaigns.get(campaign).rubric_version), "campaign_file")
+        active = ActiveRubric(rubrics.get(run["rubric_version"]), "rescore_run", run["_id"], run["requested_at"],
+                              run.get("requested_by"))
+    else:
+        active = ActiveRubric(rubrics.get(campaigns.get(campaign).rubric_version), "campaign_file")
+    if active.rubric.campaign != campaign:
+        # A campaign file naming another year's rubric: scoring under it would mislead, so refuse.
+        raise UnknownRubric(f"rubric {active.rubric.version} is for campaign {active.rubric.campaign}, "
+                            f"not {campaign}")
+    return active
 
 
 def new_run_id(now: datetime) -> str:
