@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 from services.scoring.errors import Refused
 from services.scoring.repository import ScoringStore
 from services.scoring.rubric import RubricBook, load_rubric_book
@@ -50,4 +52,13 @@ def print_refusal(refused: Refused) -> int:
     print(f"{refused.message_th}\n{refused.message_en}", file=sys.stderr)
     for error in refused.errors:
         print(f"  {error.field}: {error.message_th} / {error.message_en}", file=sys.stderr)
+    return 2
+
+
+def print_settings_error(error: ValidationError) -> int:
+    """Which settings are wrong and why, without the values (which may hold secrets)."""
+    print("การตั้งค่าไม่ถูกต้อง / invalid settings:", file=sys.stderr)
+    for detail in error.errors(include_input=False, include_url=False):
+        name = ".".join(str(part) for part in detail["loc"]).upper()
+        print(f"  {name}: {detail['msg']}", file=sys.stderr)
     return 2

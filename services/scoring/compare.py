@@ -15,7 +15,7 @@ import sys
 
 from pydantic import ValidationError
 
-from services.scoring.command_line import print_refusal, scoring
+from services.scoring.command_line import print_refusal, print_settings_error, scoring
 from services.scoring.errors import Refused
 from services.scoring.rubric import UnknownRubric
 from services.scoring.standings import comparison, comparison_text, comparison_view, standings
@@ -55,8 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refused:
         return print_refusal(refused)
     except ValidationError as error:
-        print(f"การตั้งค่าไม่ถูกต้อง (เช่น MONGODB_URL) / invalid settings (e.g. MONGODB_URL):\n{error}", file=sys.stderr)
-        return 2
+        return print_settings_error(error)
     return 0
 
 

@@ -17,7 +17,7 @@ import time
 
 from pydantic import ValidationError
 
-from services.scoring.command_line import print_refusal, scoring
+from services.scoring.command_line import print_refusal, print_settings_error, scoring
 from services.scoring.errors import Refused
 from services.scoring.rescoring import run_progress, start_run
 
@@ -71,8 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refused:
         return print_refusal(refused)
     except ValidationError as error:
-        print(f"การตั้งค่าไม่ถูกต้อง (เช่น MONGODB_URL) / invalid settings (e.g. MONGODB_URL):\n{error}", file=sys.stderr)
-        return 2
+        return print_settings_error(error)
 
 
 if __name__ == "__main__":

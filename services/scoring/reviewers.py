@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from services.scoring.command_line import print_refusal, scoring
+from services.scoring.command_line import print_refusal, print_settings_error, scoring
 from services.scoring.errors import Refused
 from services.scoring.reviewing import assign, public_change, public_reviewer, register_reviewer
 
@@ -85,8 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refused:
         return print_refusal(refused)
     except ValidationError as error:
-        print(f"การตั้งค่าไม่ถูกต้อง (เช่น MONGODB_URL) / invalid settings (e.g. MONGODB_URL):\n{error}", file=sys.stderr)
-        return 2
+        return print_settings_error(error)
 
 
 if __name__ == "__main__":
