@@ -110,9 +110,17 @@ async def run(system: System, rate: float, seconds: float, poll: float) -> dict[
             accepted[response.json()["submission_id"]] = now
         sending = False
 
+    depths: dict[str, int] = {}
+    last_depth_check = 0.0
+
     async def watch(client: httpx.AsyncClient) -> None:
+        nonlocal last_depth_check
         deadline = None
         while True:
+            if time.monotonic() - last_depth_check >= 1.0:  # which queue backs up, once a second
+                last_depth_check = time.monotonic()
+                for service, depth in (await system.queue_depths()).items():
+                    depths[service] = max(depths.get(service, 0), depth)
             for code in provinces:
                 body = (await client.get(f"{reporting}/v1/campaigns/{CAMPAIGN}/provinces/{code}",
                                          params={"limit": 2000})).json()
@@ -138,7 +146,8 @@ async def run(system: System, rate: float, seconds: float, poll: float) -> dict[
     return {"rate_per_second": rate, "seconds": seconds, "submissions": count, "accepted": len(accepted),
             "visible": len(to_visible), "final": len(to_final), "poll_seconds": poll,
             "elapsed_seconds": round(elapsed, 1), "intake_seconds": percentiles(intake_seconds),
-            "to_visible_seconds": percentiles(to_visible), "to_final_status_seconds": percentiles(to_final)}
+            "to_visible_seconds": percentiles(to_visible), "to_final_status_seconds": percentiles(to_final),
+            "max_queue_depth": depths}
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -150,6 +159,7 @@ def markdown(report: dict[str, Any]) -> str:
              f"{r['poll_seconds']} s), on {m['cpu']} ({m['cores']} cores), store: {m['store']}.", "",
              "| from intake's 202 to … | n | p50 s | p90 s | p99 s | max s |", "| --- | --- | --- | --- | --- | --- |"]
     lines += [f"| {name} | {v['n']} | {v['p50']} | {v['p90']} | {v['p99']} | {v['max']} |" for name, v in rows]
+    lines += ["", "Deepest queue seen: " + ", ".join(f"{k} {v}" for k, v in sorted(r["max_queue_depth"].items()))]
     return "\n".join(lines)
 
 
