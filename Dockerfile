@@ -43,6 +43,11 @@ LABEL org.opencontainers.image.title="smartcity-selection" \
       org.opencontainers.image.description="DLA Smart City selection: intake, validation, scoring, notification and reporting services" \
       org.opencontainers.image.licenses="MIT"
 
+# Pango and a Thai font (TH Sarabun-compatible Laksaman) for reporting's PDF document packages.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-thai-tlwg \
+    && rm -rf /var/lib/apt/lists/*
+
 # A fixed numeric uid/gid, so Kubernetes' runAsNonRoot can verify it without a passwd lookup.
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /nonexistent --no-create-home \

@@ -50,6 +50,11 @@ def main() -> int:
     if env["INTAKE_AUTH_REQUIRED"].lower() in ("0", "false", "no", "off"):
         print("WARNING: intake authentication is OFF (INTAKE_AUTH_REQUIRED=false) for local development: any client "
               "may submit. Production refuses to start this way; see docs/intake.md.", file=sys.stderr)
+    # Likewise the reporting API answers without an access token, so the dashboard and curl work at once.
+    env.setdefault("REPORTING_AUTH_REQUIRED", "false")
+    if env["REPORTING_AUTH_REQUIRED"].lower() in ("0", "false", "no", "off"):
+        print("WARNING: reporting access tokens are OFF (REPORTING_AUTH_REQUIRED=false) for local development: "
+              "every view is open. Production refuses to start this way; see docs/reporting.md.", file=sys.stderr)
     mongo: MongoServer | None = None
     if "MONGODB_URL" not in env:
         data = ROOT / ".data" / "mongo"
