@@ -100,7 +100,9 @@ class Driver:
                 if (view.get("current_revision") or 0) >= revision and view.get("status") in FINAL:
                     self.freshness.append((time.perf_counter() - started) * 1000)
                     return
-            await asyncio.sleep(0.05)
+            # A quarter second is the resolution: polling faster made the probes themselves a fifth of
+            # reporting's work (docs/performance.md).
+            await asyncio.sleep(0.25)
 
     async def run(self, bodies: list[dict[str, Any]], concurrency: int, *, follow_every: int = 0,
                   pace_per_s: float | None = None) -> None:
