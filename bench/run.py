@@ -374,6 +374,12 @@ async def main(args: argparse.Namespace) -> Path:
             applications: set[str] = set()
             report["latency"] = await latency_levels(system, levels, 10 if args.smoke else 100, seed=1,
                                                      applications=applications)
+            # The sustained run starts on an idle system: the latency phase's submissions are all through first.
+            say(f"letting the latency phase's {len(applications)} applications settle")
+            idle = Driver(system)
+            idle.accepted = dict.fromkeys(applications, 1)
+            await idle.settled(timeout=1800, baseline=0)
+            await idle.close()
             count = 20 if args.smoke else args.count
             say(f"sustained run: {count} LAOs + 20% resubmissions at concurrency {args.concurrency}")
             report["sustained"] = await sustained(system, count, args.concurrency, seed=2, earlier=applications)
