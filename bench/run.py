@@ -24,7 +24,7 @@ import httpx
 import psutil
 
 from bench import generate, raw
-from bench.system import ROOT, SERVICES, System
+from bench.system import ROOT, System
 from devtools.infra import DEFAULT_AMQP_URL, start_secantus
 
 FINAL = ("scored", "returned", "rejected")
@@ -226,7 +226,7 @@ async def sustained(system: System, count: int, concurrency: int, seed: int, ear
                 "cpu_percent_of_one_core": round(100 * (cpu_after[service]["cpu_seconds"]
                                                         - cpu_before[service]["cpu_seconds"]) / elapsed, 1),
                 "rss_mib": round(cpu_after[service]["rss_mib"], 1),
-            } for service in SERVICES
+            } for service in cpu_after
         },
     }
 
@@ -361,7 +361,8 @@ async def main(args: argparse.Namespace) -> Path:
     report: dict[str, Any] = {"started_at": started_at, "mode": mode, "machine": machine(),
                               "raw": {"broker": await raw.broker(amqp_url, raw_count),
                                       "store": await raw.store(mongodb_url, raw_count)}}
-    system = System(amqp_url, mongodb_url, out / "logs")
+    system = System(amqp_url, mongodb_url, out / "logs",
+                    extra_pids={"store (secantusd)": mongo.process.pid} if mongo is not None else {})
     try:
         say("starting every service")
         await asyncio.to_thread(system.start)

@@ -37,6 +37,8 @@ class System:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     smtp: subprocess.Popen[bytes] | None = None
     env_extra: dict[str, str] = field(default_factory=dict)
+    # Other processes whose CPU and memory belong in the report (the local store, when started here).
+    extra_pids: dict[str, int] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -143,9 +145,10 @@ class System:
     def resources(self) -> dict[str, dict[str, float]]:
         """CPU seconds used so far and resident memory now, per service process."""
         found = {}
-        for service, process in self.processes.items():
+        pids = {service: process.pid for service, process in self.processes.items()} | self.extra_pids
+        for service, pid in pids.items():
             try:
-                handle = psutil.Process(process.pid)
+                handle = psutil.Process(pid)
                 times = handle.cpu_times()
                 found[service] = {"cpu_seconds": times.user + times.system,
                                   "rss_mib": handle.memory_info().rss / 2**20}
