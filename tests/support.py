@@ -24,6 +24,7 @@ import uvicorn
 from aiosmtpd.controller import Controller
 
 from devtools.infra import free_port, wait_for_port
+from shared.events import Envelope
 from shared.runtime import ServiceSpec, create_app
 from shared.settings import Settings
 from shared.topology import SUBSCRIPTIONS, Names
@@ -233,6 +234,20 @@ class SmtpSink:
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if address in m["X-Envelope-To"]]
+
+
+async def drain(namespace: Namespace, service: str = "reporting") -> list[Envelope]:
+    """Take and return every event waiting in a service's queue (when no consumer of it runs)."""
+    connection = await aio_pika.connect(namespace.infra.amqp_url)
+    found = []
+    try:
+        channel = await connection.channel()
+        queue = await channel.get_queue(Names(namespace.name).queue(service), ensure=False)
+        while (message := await queue.get(fail=False, no_ack=True)) is not None:
+            found.append(Envelope.from_bytes(message.body))
+    finally:
+        await connection.close()
+    return found
 
 
 @contextlib.asynccontextmanager

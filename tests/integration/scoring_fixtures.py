@@ -11,15 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import aio_pika
-
 from services.scoring.rubric import default_rubric_dir
 from services.scoring.service import SPEC as SCORING
 from shared import metrics
 from shared.bus import Bus
 from shared.events import ContactSummary, Envelope, Issue, LaoSummary, SubmissionReturned, SubmissionValidated
 from shared.submission import Submission
-from shared.topology import Names
 from tests.support import InProcessService, Namespace, canonical_submission
 
 ADMIN_TOKEN = "scoring-admin-token-for-tests-01"
@@ -109,19 +106,6 @@ async def running_scoring(namespace: Namespace, **settings: Any) -> AsyncIterato
     finally:
         await publisher.close()
 
-
-async def drain(namespace: Namespace, service: str = "reporting") -> list[Envelope]:
-    """Everything waiting in a service's queue (reporting's receives every submission.* event)."""
-    connection = await aio_pika.connect(namespace.infra.amqp_url)
-    found = []
-    try:
-        channel = await connection.channel()
-        queue = await channel.get_queue(Names(namespace.name).queue(service), ensure=False)
-        while (message := await queue.get(fail=False, no_ack=True)) is not None:
-            found.append(Envelope.from_bytes(message.body))
-    finally:
-        await connection.close()
-    return found
 
 
 async def publish_all(publisher: Bus, events: Sequence[Envelope], at_once: int = 50) -> None:

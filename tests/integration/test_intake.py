@@ -4,27 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import aio_pika
 import httpx
 
 from services.intake.service import SPEC
-from shared.events import Envelope
-from shared.topology import Names
-from tests.support import InProcessService, Namespace, canonical_submission, eventually
-
-
-async def _queued(namespace: Namespace, service: str) -> list[Envelope]:
-    """Drain and return what waits in a consumer's queue (there is no consumer running in these tests)."""
-    connection = await aio_pika.connect(namespace.infra.amqp_url)
-    found = []
-    try:
-        channel = await connection.channel()
-        queue = await channel.get_queue(Names(namespace.name).queue(service), ensure=False)
-        while (message := await queue.get(fail=False, no_ack=True)) is not None:
-            found.append(Envelope.from_bytes(message.body))
-    finally:
-        await connection.close()
-    return found
+from tests.support import InProcessService, Namespace, canonical_submission, drain, eventually
 
 
 async def test_the_same_post_twice_makes_one_submission_and_one_event(namespace: Namespace) -> None:
@@ -41,7 +24,7 @@ async def test_the_same_post_twice_makes_one_submission_and_one_event(namespace:
         history = (await client.get(first.json()["status_url"])).json()
         assert [r["revision"] for r in history["revisions"]] == [1]
 
-        events = await eventually(lambda: _non_empty(_queued(namespace, "validation")), what="event")
+        events = await eventually(lambda: _non_empty(drain(namespace, "validation")), what="event")
         assert [e.event_type for e in events] == ["submission.received"]
         assert events[0].correlation_id == first.json()["submission_id"]
 
@@ -106,7 +89,7 @@ async def test_malformed_input_names_each_field_in_thai_and_english(namespace: N
         unknown = await client.post("/v1/submissions", json=canonical_submission(campaign="fy2999"))
         assert unknown.status_code == 422
         assert unknown.json()["errors"][0]["field"] == "campaign"
-        assert await _queued(namespace, "validation") == []
+        assert await drain(namespace, "validation") == []
 
 
 async def test_an_oversized_body_is_refused_with_413(namespace: Namespace) -> None:
@@ -128,11 +111,11 @@ async def test_events_written_while_the_broker_is_unreachable_are_published_late
         stored = await intake.component.state["store"].revisions.find_one(
             {"submission_id": accepted["submission_id"]})
         assert len(stored["outbox"]) == 1 and stored["outbox_pending"] is True
-        assert await _queued(namespace, "validation") == []
+        assert await drain(namespace, "validation") == []
 
         published = await relay.flush()  # what a restarted relay does at its first pass
         assert published == 1
-        events = await _queued(namespace, "validation")
+        events = await drain(namespace, "validation")
         assert [e.data["submission_id"] for e in events] == [accepted["submission_id"]]
         stored = await intake.component.state["store"].revisions.find_one(
             {"submission_id": accepted["submission_id"]})

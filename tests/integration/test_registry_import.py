@@ -20,7 +20,7 @@ from services.validation.service import SPEC as VALIDATION
 from shared.bus import Bus
 from shared.events import Envelope, RegistryUpdated
 from shared.topology import Names
-from tests.support import ROOT, InProcessService, Namespace, eventually, http_client
+from tests.support import ROOT, InProcessService, Namespace, drain, eventually, http_client
 
 DATA = ROOT / "services" / "validation" / "data"
 SAMPLE = DATA / "sample-dlads_05_01.csv"
@@ -28,18 +28,6 @@ SIZES = DATA / "sample-lao-size-classes.csv"
 TOKEN = "registry-admin-token-for-tests-0123"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 
-
-async def drain(namespace: Namespace, service: str) -> list[Envelope]:
-    connection = await aio_pika.connect(namespace.infra.amqp_url)
-    found = []
-    try:
-        channel = await connection.channel()
-        queue = await channel.get_queue(Names(namespace.name).queue(service), ensure=False)
-        while (message := await queue.get(fail=False, no_ack=True)) is not None:
-            found.append(Envelope.from_bytes(message.body))
-    finally:
-        await connection.close()
-    return found
 
 
 async def registry_events(namespace: Namespace, service: str, count: int) -> list[Envelope]:

@@ -17,14 +17,13 @@ from services.scoring.repository import ScoringStore
 from shared.events import Envelope, RescoreRequested
 from tests.integration.scoring_fixtures import (
     ADMIN,
-    drain,
     handled,
     publish_all,
     running_scoring,
     validated,
     write_second_rubric,
 )
-from tests.support import ROOT, Namespace, eventually, http_client
+from tests.support import ROOT, Namespace, drain, eventually, http_client
 
 SUBMISSIONS = 300
 TIMEOUT = 180  # generous: the machine running the suite is shared; unloaded, each wait takes seconds

@@ -15,8 +15,8 @@ import httpx
 
 from services.scoring.repository import ScoringStore
 from shared.events import Envelope, ReviewRecorded
-from tests.integration.scoring_fixtures import ADMIN, drain, handled, running_scoring, validated
-from tests.support import ROOT, Namespace, eventually, http_client
+from tests.integration.scoring_fixtures import ADMIN, handled, running_scoring, validated
+from tests.support import ROOT, Namespace, drain, eventually, http_client
 
 CHAIYAPHUM, KHON_KAEN = ("36", "ชัยภูมิ"), ("40", "ขอนแก่น")
 

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import aio_pika
 import pytest
 
 from services.scoring.service import SPEC as SCORING
@@ -16,8 +15,7 @@ from services.validation.service import SPEC as VALIDATION
 from shared.bus import Bus
 from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionReceived
 from shared.submission import Submission
-from shared.topology import Names
-from tests.support import InProcessService, Namespace, canonical_submission, eventually
+from tests.support import InProcessService, Namespace, canonical_submission, drain, eventually
 
 
 def received(body: dict[str, Any], submission_id: str = "sub_test", revision: int = 1) -> Envelope:
@@ -30,18 +28,6 @@ def received(body: dict[str, Any], submission_id: str = "sub_test", revision: in
     )
     return Envelope.build(data, producer="test", correlation_id=submission_id)
 
-
-async def drain(namespace: Namespace, service: str = "reporting") -> list[Envelope]:
-    connection = await aio_pika.connect(namespace.infra.amqp_url)
-    found = []
-    try:
-        channel = await connection.channel()
-        queue = await channel.get_queue(Names(namespace.name).queue(service), ensure=False)
-        while (message := await queue.get(fail=False, no_ack=True)) is not None:
-            found.append(Envelope.from_bytes(message.body))
-    finally:
-        await connection.close()
-    return found
 
 
 @pytest.fixture
