@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import os
 import signal
 import subprocess
@@ -24,6 +25,7 @@ import uvicorn
 from aiosmtpd.controller import Controller
 
 from devtools.infra import free_port, wait_for_port
+from services.intake import examples
 from shared.events import Envelope
 from shared.runtime import ServiceSpec, create_app
 from shared.settings import Settings
@@ -257,30 +259,10 @@ async def http_client(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def canonical_submission(n: int = 1, **overrides: Any) -> dict[str, Any]:
-    """A valid FY2568 submission of a real municipality; `n` varies the response id."""
-    body: dict[str, Any] = {
-        "campaign": "fy2568",
-        "source": "api",
-        "source_response_id": f"resp-{n:04d}",
-        "submitted_at": "2025-11-24T10:15:00+07:00",
-        "lao": {"name": "เทศบาลเมืองชัยภูมิ", "code": "4360101", "type": "เทศบาลเมือง",
-                "province": "ชัยภูมิ", "district": "เมืองชัยภูมิ"},
-        "contact": {"name": "สมชาย ใจดี", "position": "ปลัดเทศบาล", "phone": "044-811-234",
-                    "email": "smartcity@example.go.th"},
-        "readiness": {"has_plan": True, "plan_url": "https://example.go.th/plan.pdf",
-                      "depa_mark": "applying", "data_platform": True},
-        "dimensions": ["environment", "governance", "living"],
-        "projects": [{
-            "name": "ระบบแจ้งเหตุผ่าน LINE OA", "dimensions": ["governance"],
-            "description": "ประชาชนแจ้งเหตุและติดตามสถานะผ่าน LINE", "budget_thb": 450000,
-            "status": "completed", "beneficiaries": 12000,
-            "outcomes": "ลดเวลาตอบสนองเหตุจาก 3 วันเหลือ 6 ชั่วโมง",
-            "evidence_urls": ["https://drive.google.com/file/d/abc/view"],
-        }],
-        "partners": ["มหาวิทยาลัยราชภัฏชัยภูมิ", "สำนักงานส่งเสริมเศรษฐกิจดิจิทัล"],
-    }
-    for key, value in overrides.items():
-        body[key] = value
+    """The canonical FY2568 example (form.md, as intake's OpenAPI shows it); `n` varies the response id."""
+    body: dict[str, Any] = copy.deepcopy(examples.SUBMISSION)
+    body["source_response_id"] = f"resp-{n:04d}"
+    body.update(overrides)
     return body
 
 
