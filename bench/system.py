@@ -19,7 +19,8 @@ import httpx
 import psutil
 from pymongo import AsyncMongoClient
 
-from devtools.infra import free_port, wait_for_port
+from devtools.infra import drop_namespace, free_port, wait_for_port
+from shared.settings import Settings
 from shared.topology import SUBSCRIPTIONS, Names
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,25 +90,8 @@ class System:
             self.smtp.wait(timeout=10)
 
     async def cleanup(self) -> None:
-        names = Names(self.namespace)
-        connection = await aio_pika.connect(self.amqp_url)
-        try:
-            channel = await connection.channel()
-            for service in SUBSCRIPTIONS:
-                for queue in [names.queue(service), names.dead_letter_queue(service),
-                              *(names.retry_queue(service, d) for d in (1000, 5000, 30000))]:
-                    await channel.queue_delete(queue)
-            await channel.exchange_delete(names.events_exchange)
-            await channel.exchange_delete(names.dead_letter_exchange)
-        finally:
-            await connection.close()
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(self.mongodb_url)
-        try:
-            for database in await client.list_database_names():
-                if database.startswith(self.namespace + "_"):
-                    await client.drop_database(database)
-        finally:
-            await client.close()
+        await drop_namespace(self.amqp_url, self.mongodb_url, self.namespace, Settings.model_fields[
+            "bus_retry_delays_ms"].default)
 
     # -- probes ------------------------------------------------------------------------------
 

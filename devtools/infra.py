@@ -82,3 +82,31 @@ def docker_available() -> bool:
         return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
+
+
+async def drop_namespace(amqp_url: str, mongodb_url: str, namespace: str, retry_delays_ms: tuple[int, ...]) -> None:
+    """Delete one namespace's exchanges and queues and its services' databases (a test or benchmark run)."""
+    import aio_pika
+    from pymongo import AsyncMongoClient
+
+    from shared.topology import SUBSCRIPTIONS, Names
+
+    names = Names(namespace)
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        for service in SUBSCRIPTIONS:
+            for queue in [names.queue(service), names.dead_letter_queue(service),
+                          *(names.retry_queue(service, delay) for delay in retry_delays_ms)]:
+                await channel.queue_delete(queue)
+        await channel.exchange_delete(names.events_exchange)
+        await channel.exchange_delete(names.dead_letter_exchange)
+    finally:
+        await connection.close()
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongodb_url)
+    try:
+        for database in await client.list_database_names():
+            if database.startswith(namespace + "_"):
+                await client.drop_database(database)
+    finally:
+        await client.close()

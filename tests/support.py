@@ -24,14 +24,15 @@ import httpx
 import uvicorn
 from aiosmtpd.controller import Controller
 
-from devtools.infra import free_port, wait_for_port
+from devtools.infra import drop_namespace, free_port, wait_for_port
 from services.intake import examples
 from shared.events import Envelope
 from shared.runtime import ServiceSpec, create_app
 from shared.settings import Settings
-from shared.topology import SUBSCRIPTIONS, Names
+from shared.topology import Names
 
 ROOT = Path(__file__).resolve().parent.parent
+RETRY_DELAYS_MS = (50, 100)  # short, so the dead-letter path runs in well under a second
 ARTIFACTS = ROOT / "test-artifacts"
 T = TypeVar("T")
 
@@ -66,7 +67,7 @@ class Namespace:
             "MONGODB_URL": self.infra.mongodb_url,
             "MONGODB_DB_PREFIX": self.name,
             "BUS_NAMESPACE": self.name,
-            "BUS_RETRY_DELAYS_MS": "50,100",
+            "BUS_RETRY_DELAYS_MS": ",".join(map(str, RETRY_DELAYS_MS)),
             "BUS_DELIVERY_LIMIT": "4",
             "OUTBOX_POLL_SECONDS": "0.2",
             "SHUTDOWN_GRACE_SECONDS": "5",
@@ -87,28 +88,7 @@ class Namespace:
         return Settings(**env)
 
     async def cleanup(self) -> None:
-        names = Names(self.name)
-        connection = await aio_pika.connect(self.infra.amqp_url)
-        try:
-            channel = await connection.channel()
-            delays = (50, 100)
-            for service in SUBSCRIPTIONS:
-                for queue in [names.queue(service), names.dead_letter_queue(service),
-                              *(names.retry_queue(service, d) for d in delays)]:
-                    await channel.queue_delete(queue)
-            await channel.exchange_delete(names.events_exchange)
-            await channel.exchange_delete(names.dead_letter_exchange)
-        finally:
-            await connection.close()
-        from pymongo import AsyncMongoClient
-
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(self.infra.mongodb_url)
-        try:
-            for database in await client.list_database_names():
-                if database.startswith(self.name + "_"):
-                    await client.drop_database(database)
-        finally:
-            await client.close()
+        await drop_namespace(self.infra.amqp_url, self.infra.mongodb_url, self.name, RETRY_DELAYS_MS)
 
 
 async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout: float = 20.0,
