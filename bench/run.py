@@ -45,6 +45,22 @@ def percentiles(values: list[float]) -> dict[str, float | None]:
     return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": round(ordered[-1], 1)}
 
 
+def store_time_delta(before: dict[str, Any], after: dict[str, Any], submissions: int) -> list[dict[str, Any]]:
+    """Where the store's time went between two `top` readings, per collection and operation, busiest first."""
+    rows = []
+    for namespace, ops in after.items():
+        for op, figures in ops.items():
+            earlier = before.get(namespace, {}).get(op, {"time": 0, "count": 0})
+            micros, count = figures["time"] - earlier["time"], figures["count"] - earlier["count"]
+            if count > 0:
+                rows.append({"collection": namespace, "operation": op, "count": count, "seconds": micros / 1e6})
+    total = sum(row["seconds"] for row in rows) or 1.0
+    rows.sort(key=lambda row: row["seconds"], reverse=True)
+    return [{**row, "seconds": round(row["seconds"], 2), "share": round(row["seconds"] / total, 3),
+             "per_submission": round(row["count"] / submissions, 2),
+             "ms_each": round(1000 * row["seconds"] / row["count"], 2)} for row in rows]
+
+
 def machine() -> dict[str, Any]:
     model = "unknown"
     try:
@@ -100,9 +116,10 @@ class Driver:
                 if (view.get("current_revision") or 0) >= revision and view.get("status") in FINAL:
                     self.freshness.append((time.perf_counter() - started) * 1000)
                     return
-            # A quarter second is the resolution: polling faster made the probes themselves a fifth of
-            # reporting's work (docs/performance.md).
-            await asyncio.sleep(0.25)
+            # The resolution is 5% of the time waited so far (0.1 s to 2 s): polling every 50 ms made the
+            # probes themselves a fifth of reporting's work, and every 250 ms a quarter of the store's
+            # (docs/performance.md).
+            await asyncio.sleep(min(2.0, max(0.1, 0.05 * (time.perf_counter() - started))))
 
     async def run(self, bodies: list[dict[str, Any]], concurrency: int, *, follow_every: int = 0,
                   pace_per_s: float | None = None) -> None:
@@ -187,17 +204,19 @@ async def latency_levels(system: System, levels: list[int], per_level: int, seed
 async def sustained(system: System, count: int, concurrency: int, seed: int, earlier: set[str]) -> dict[str, Any]:
     bodies = list(generate.stream(count, seed=seed))
     writes_before = await system.store_writes()
+    store_time_before = await system.store_time()
     messages_before = await system.message_counts()
     cpu_before = system.resources()
     driver = Driver(system)
     baseline = len(earlier)  # applications of earlier phases, whether or not reporting shows them yet
     started = time.perf_counter()
-    await driver.run(bodies, concurrency, follow_every=5)
+    await driver.run(bodies, concurrency, follow_every=10)
     posted_at = time.perf_counter()
     finished = await driver.settled(timeout=600, baseline=baseline)
     await driver.followers_done(timeout=60)
     elapsed = finished - started
     writes = await system.store_writes() - writes_before
+    store_time = store_time_delta(store_time_before, await system.store_time(), len(bodies))
     messages_after = await system.message_counts()
     cpu_after = system.resources()
     await driver.close()
@@ -220,6 +239,7 @@ async def sustained(system: System, count: int, concurrency: int, seed: int, ear
         "messages_dead_lettered": delta.get("smartcity_messages_dead_lettered_total", 0),
         "intake_latency_ms": percentiles(driver.latencies),
         "errors": driver.errors,
+        "store_time": store_time,
         "per_service": {
             service: {
                 "cpu_seconds": round(cpu_after[service]["cpu_seconds"] - cpu_before[service]["cpu_seconds"], 2),
@@ -291,6 +311,16 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def store_time_table(rows: list[dict[str, Any]], limit: int = 12) -> list[str]:
+    lines = ["Where the store's time went (MongoDB `top`, busiest first):", "",
+             "| collection | operation | per submission | ms each | seconds | share |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for row in rows[:limit]:
+        lines.append(f"| {row['collection']} | {row['operation']} | {row['per_submission']} | {row['ms_each']} | "
+                     f"{row['seconds']} | {row['share']:.1%} |")
+    return [*lines, ""]
+
+
 def markdown(report: dict[str, Any]) -> str:
     m, raw_, lines = report["machine"], report["raw"], []
     lines += [f"# Benchmark — {report['started_at']}", "",
@@ -328,6 +358,7 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append(f"| {service} | {figures['cpu_seconds']} | {figures['cpu_percent_of_one_core']} | "
                          f"{figures['rss_mib']} |")
         lines.append("")
+        lines += store_time_table(s["store_time"])
     if report.get("ratios"):
         r = report["ratios"]
         lines += ["## Against the raw limits", "", f"({r['explanation']})", "",

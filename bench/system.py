@@ -25,6 +25,7 @@ from shared.topology import SUBSCRIPTIONS, Names
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("intake", "validation", "scoring", "notification", "reporting")
+_TOP_OPS = ("queries", "getmore", "insert", "update", "remove", "commands")
 _SAMPLE = re.compile(r'^(smartcity_[a-z_]+_total)\{([^}]*)\} ([0-9.e+]+)$', re.M)
 
 
@@ -102,6 +103,21 @@ class System:
         finally:
             await client.close()
         return int(counters["insert"] + counters["update"] + counters["delete"])
+
+    async def store_time(self) -> dict[str, dict[str, dict[str, int]]]:
+        """The store's own time per collection and operation so far (MongoDB's `top` command, which
+        SecantusDB answers in mongod's shape): {"<service>.<collection>": {"update": {"time": µs, "count": n}}}."""
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(self.mongodb_url)
+        try:
+            totals = (await client.admin.command("top"))["totals"]
+        finally:
+            await client.close()
+        prefix = f"{self.namespace}_"
+        return {
+            namespace.removeprefix(prefix): {op: {"time": int(figures[op]["time"]), "count": int(figures[op]["count"])}
+                                             for op in _TOP_OPS if figures.get(op, {}).get("count")}
+            for namespace, figures in totals.items() if namespace.startswith(prefix)
+        }
 
     async def message_counts(self) -> dict[str, float]:
         """Sums over every service: events published, messages consumed, retried, dead-lettered."""

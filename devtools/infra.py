@@ -72,7 +72,11 @@ def start_secantus(storage: str, *, port: int | None = None, log_path: Path | No
     except TimeoutError:
         process.kill()
         raise
-    return MongoServer(f"mongodb://127.0.0.1:{port}/?directConnection=true", process, log_path)
+    # retryWrites=false: SecantusDB keeps a record of every retryable write for 30 minutes and scans all of
+    # them (up to 10,000, sorting them once full) on each new write, which made that bookkeeping the largest
+    # single cost of its CPU under load (docs/performance.md). Against mongod the services keep the
+    # driver's default, retryable writes on; every handler is idempotent and retried by the bus either way.
+    return MongoServer(f"mongodb://127.0.0.1:{port}/?directConnection=true&retryWrites=false", process, log_path)
 
 
 def docker_available() -> bool:
