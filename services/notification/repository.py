@@ -140,6 +140,11 @@ class NotificationLog:
         return await self.find(submission_id=submission_id, limit=limit)
 
 
+def progress_order(revision: int, rank: int) -> int:
+    """A submission's progress as one number: a newer revision outranks any step of an older one."""
+    return revision * 100 + rank
+
+
 class ProgressModel:
     """Each submission's newest state and each province's registered LAOs, from events alone."""
 
@@ -155,21 +160,31 @@ class ProgressModel:
         """The submission's state after this event; False when a newer revision (or a later step of the same
         one) is already recorded, so redelivered and reordered events change nothing."""
         rank = STATUS_RANK[status]
+        order = progress_order(revision, rank)
         document = {
             "campaign": campaign, "submission_id": submission_id, "revision": revision, "status": status,
-            "rank": rank, "updated_at": at,
+            "rank": rank, "order": order, "updated_at": at,
             "lao": {**lao.model_dump(include={"name", "code", "type", "province_code", "district_code",
                                               "district_name"}), "name_key": name_key(lao.name)},
         }
         try:
-            result = await self.progress.update_one(
-                {"_id": submission_id, "$or": [{"revision": {"$lt": revision}},
-                                               {"revision": revision, "rank": {"$lt": rank}}]},
-                {"$set": document}, upsert=True,
-            )
+            # One comparable number rather than an `$or` over revision and rank: the filter then stays a plain
+            # `_id` lookup (with an `$or` beside `_id`, SecantusDB scans the whole collection; docs/performance.md).
+            result = await self.progress.update_one({"_id": submission_id, "order": {"$lt": order}},
+                                                    {"$set": document}, upsert=True)
         except DuplicateKeyError:
-            return False
+            return await self._record_over_unordered(submission_id, revision, rank, document)
         return result.modified_count == 1 or result.upserted_id is not None
+
+    async def _record_over_unordered(self, submission_id: str, revision: int, rank: int, document: Document) -> bool:
+        """An entry written before `order` existed: compare by revision and rank instead (rare, so the slower
+        filter costs nothing that matters)."""
+        result = await self.progress.update_one(
+            {"_id": submission_id, "order": {"$exists": False},
+             "$or": [{"revision": {"$lt": revision}}, {"revision": revision, "rank": {"$lt": rank}}]},
+            {"$set": document},
+        )
+        return result.modified_count == 1
 
     async def replace_province(self, event: RegistryUpdated) -> bool:
         """The province's LAOs as this import lists them (complete); an older import never replaces a newer."""
