@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from shared import metrics
@@ -107,27 +108,47 @@ class OutboxRelay:
                 if not documents:
                     break
                 for start in range(0, len(documents), self.parallel):
-                    counts = await asyncio.gather(*(self._publish_document(collection, document)
-                                                    for document in documents[start:start + self.parallel]))
-                    published += sum(counts)
+                    chunk = documents[start:start + self.parallel]
+                    outcomes = await asyncio.gather(*(self._publish_document(document) for document in chunk),
+                                                    return_exceptions=True)
+                    done = [document for document, outcome in zip(chunk, outcomes, strict=True)
+                            if isinstance(outcome, int)]
+                    if done:
+                        await self._clear(collection, done)
+                    published += sum(outcome for outcome in outcomes if isinstance(outcome, int))
+                    for outcome in outcomes:
+                        if isinstance(outcome, BaseException):
+                            raise outcome  # the rest of this chunk is cleared; the failed one stays pending
                 if len(documents) < self.batch:
                     break
         return published
 
-    async def _publish_document(self, collection: AsyncCollection[dict[str, Any]],
-                                document: dict[str, Any]) -> int:
+    async def _publish_document(self, document: dict[str, Any]) -> int:
         pending = document.get(OUTBOX, [])
         for raw in pending:
             envelope = Envelope.model_validate(raw)
             with bound(correlation_id=envelope.correlation_id, event_id=envelope.event_id):
                 await self.bus.publish(envelope)
                 log.info("event published", event_type=envelope.event_type)
-        # One write clears what was published, if nothing was added meanwhile (the usual case)...
-        cleared = await collection.update_one({"_id": document["_id"], OUTBOX: pending},
-                                              {"$set": {OUTBOX: []}, "$unset": {PENDING: ""}})
-        if cleared.matched_count == 0:
-            # ...otherwise remove just those events; the flag stays for the new ones (a writer sets it again).
-            ids = [raw["event_id"] for raw in pending]
-            await collection.update_one({"_id": document["_id"]}, {"$pull": {OUTBOX: {"event_id": {"$in": ids}}}})
-            await collection.update_one({"_id": document["_id"], OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}})
         return len(pending)
+
+    async def _clear(self, collection: AsyncCollection[dict[str, Any]], documents: list[dict[str, Any]]) -> None:
+        """Remove the published events: one write for the whole chunk when nothing was added meanwhile (the
+        usual case), each document's exact published list as its filter."""
+        cleared = await collection.bulk_write(
+            [UpdateOne({"_id": document["_id"], OUTBOX: document[OUTBOX]},
+                       {"$set": {OUTBOX: []}, "$unset": {PENDING: ""}}) for document in documents],
+            ordered=False,
+        )
+        if cleared.matched_count == len(documents):
+            return
+        # A writer added events to some of them meanwhile: remove just the published ones there; the flag stays
+        # for the new events (a writer sets it again with them).
+        published = {document["_id"]: {raw["event_id"] for raw in document[OUTBOX]} for document in documents}
+        async for current in collection.find({"_id": {"$in": list(published)}, PENDING: True}, {OUTBOX: 1}):
+            ids = published[current["_id"]] & {raw.get("event_id") for raw in current.get(OUTBOX, [])}
+            if not ids:
+                continue  # cleared by the bulk write, and new events arrived since
+            await collection.update_one({"_id": current["_id"]},
+                                        {"$pull": {OUTBOX: {"event_id": {"$in": sorted(ids)}}}})
+            await collection.update_one({"_id": current["_id"], OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}})

@@ -47,25 +47,28 @@ async def test_events_added_while_a_document_is_being_published_stay_for_the_nex
         namespace: Namespace, parts: tuple[Bus, Store]) -> None:
     bus, store = parts
     collection = store.collection("results")
-    first, second, third = _event(1), _event(2), _event(3)
+    first, second, third, fourth = _event(1), _event(2), _event(3), _event(4)
     await collection.insert_one(with_outbox({"_id": "doc"}, first, second))
-    snapshot = await collection.find_one({"_id": "doc"})
+    await collection.insert_one(with_outbox({"_id": "quiet"}, fourth))
+    snapshots = await collection.find({}, sort=[("_id", 1)]).to_list(None)
     await collection.update_one({"_id": "doc"}, push_outbox(third))  # written after the relay read the document
 
     relay = OutboxRelay(bus, [collection], service="validation", poll_seconds=1)
-    assert snapshot is not None
-    assert await relay._publish_document(collection, snapshot) == 2
+    assert [await relay._publish_document(snapshot) for snapshot in snapshots] == [2, 1]
+    await relay._clear(collection, snapshots)  # one bulk write, then the fallback for "doc" alone
     stored = await collection.find_one({"_id": "doc"})
     assert stored is not None
     assert [e["event_id"] for e in stored[OUTBOX]] == [third.event_id] and stored[PENDING] is True
+    quiet = await collection.find_one({"_id": "quiet"})
+    assert quiet is not None and quiet[OUTBOX] == [] and PENDING not in quiet
 
     assert await relay.flush() == 1
     stored = await collection.find_one({"_id": "doc"})
     assert stored is not None and stored[OUTBOX] == [] and PENDING not in stored
-    assert await _published(namespace, bus) == [first.event_id, second.event_id, third.event_id]
+    assert await _published(namespace, bus) == [first.event_id, second.event_id, fourth.event_id, third.event_id]
 
 
-async def test_a_pass_publishes_every_pending_document_once_and_clears_each_in_one_write(
+async def test_a_pass_publishes_every_pending_document_once_and_clears_them_chunk_by_chunk(
         namespace: Namespace, parts: tuple[Bus, Store]) -> None:
     bus, store = parts
     collection = store.collection("results")
@@ -76,3 +79,28 @@ async def test_a_pass_publishes_every_pending_document_once_and_clears_each_in_o
     assert await collection.count_documents({PENDING: True}) == 0
     assert sorted(await _published(namespace, bus)) == sorted(e.event_id for e in events)
     assert await relay.flush() == 0
+
+
+async def test_a_document_whose_publish_fails_stays_pending_while_the_rest_of_its_chunk_is_cleared(
+        namespace: Namespace, parts: tuple[Bus, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    bus, store = parts
+    collection = store.collection("results")
+    events = [_event(i) for i in range(4)]
+    await collection.insert_many([with_outbox({"_id": f"doc{i}"}, e) for i, e in enumerate(events)])
+    publish = bus.publish
+
+    async def refuse_one(envelope: Envelope) -> None:
+        if envelope.event_id == events[2].event_id:
+            raise ConnectionError("broker went away")
+        await publish(envelope)
+
+    monkeypatch.setattr(bus, "publish", refuse_one)
+    relay = OutboxRelay(bus, [collection], service="validation", poll_seconds=1)
+    with pytest.raises(ConnectionError):
+        await relay.flush()
+    assert [d["_id"] for d in await collection.find({PENDING: True}).to_list(None)] == ["doc2"]
+
+    monkeypatch.setattr(bus, "publish", publish)
+    assert await relay.flush() == 1
+    assert await collection.count_documents({PENDING: True}) == 0
+    assert sorted(await _published(namespace, bus)) == sorted(e.event_id for e in events)
