@@ -9,6 +9,7 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 from pymongo.write_concern import WriteConcern
 
 from shared.settings import Settings
@@ -40,3 +41,63 @@ class Store:
 
     async def close(self) -> None:
         await self.client.close()
+
+
+DUPLICATE_KEY = 11000
+
+
+class GroupedInserts:
+    """Inserts from concurrent handlers written together: while one `insert_many` is in flight, the next
+    gathers every document that arrives meanwhile. Alone, a document is written at once; under load (several
+    messages in flight) many share one write and one journal commit, which is what a store pays for most.
+
+    `insert` returns only once the document is durably written, True, or known to exist already (a document
+    with its `_id` is there: False), so a handler that acks afterwards has lost nothing. Any other failure is
+    raised to the handlers whose documents it concerns, and their messages are retried.
+    """
+
+    def __init__(self, collection: AsyncCollection[Document], *, max_batch: int = 100) -> None:
+        self.collection = collection
+        self.max_batch = max_batch
+        self._queue: list[tuple[Document, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def insert(self, document: Document) -> bool:
+        if "_id" not in document:
+            raise ValueError("a grouped insert needs the document's _id (its idempotency key)")
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._queue.append((document, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        return await done
+
+    async def _write(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
+            outcomes: list[bool | BaseException] = [True] * len(batch)
+            try:
+                await self.collection.insert_many([document for document, _ in batch], ordered=False)
+            except BulkWriteError as error:
+                if error.details.get("writeConcernErrors"):
+                    outcomes = [error] * len(batch)
+                for failure in error.details.get("writeErrors", []):
+                    outcomes[failure["index"]] = _outcome_of(failure, error)
+            except Exception as error:
+                outcomes = [error] * len(batch)
+            for (_, done), outcome in zip(batch, outcomes, strict=True):
+                if done.done():  # its handler was cancelled meanwhile
+                    continue
+                if isinstance(outcome, BaseException):
+                    done.set_exception(outcome)
+                else:
+                    done.set_result(outcome)
+
+
+def _outcome_of(failure: Document, error: BulkWriteError) -> bool | BaseException:
+    """One document's write error: its `_id` exists (False), another unique index refused it (raised as
+    `insert_one` would raise it), or anything else (the whole error)."""
+    if failure.get("code") != DUPLICATE_KEY:
+        return error
+    if failure.get("keyPattern") == {"_id": 1}:
+        return False
+    return DuplicateKeyError(failure.get("errmsg", "duplicate key"), DUPLICATE_KEY, failure)

@@ -27,6 +27,7 @@ from services.notification.recipients import Recipient
 from shared.campaign import Campaign
 from shared.events import Envelope, LaoSummary, RegistryUpdated
 from shared.outbox import OUTBOX, PENDING, push_outbox, with_outbox
+from shared.store import GroupedInserts
 
 Document = dict[str, Any]
 Status = Literal["pending", "sent", "failed", "skipped"]
@@ -51,6 +52,8 @@ class NotificationLog:
     def __init__(self, notifications: AsyncCollection[Document], *, lease: timedelta) -> None:
         self.notifications = notifications
         self.lease = lease
+        # Notifications claimed side by side (prefetch) are created in one write.
+        self._inserts = GroupedInserts(notifications)
 
     async def create_indexes(self) -> None:
         await self.notifications.create_index([("submission_id", 1), ("created_at", DESCENDING)],
@@ -69,12 +72,8 @@ class NotificationLog:
         now = now_ms()
         fresh = {**document, "status": "pending", "attempts": 1, "last_error": None, "created_at": now,
                  "updated_at": now, "sent_at": None, "lease_until": now + self.lease}
-        if create:
-            try:
-                await self.notifications.insert_one(fresh)
-                return fresh, fresh
-            except DuplicateKeyError:
-                pass
+        if create and await self._inserts.insert(fresh):
+            return fresh, fresh
         claimed = await self.notifications.find_one_and_update(
             {"_id": document["_id"], "status": "pending",
              "$or": [{"lease_until": None}, {"lease_until": {"$lte": now}}]},

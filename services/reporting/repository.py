@@ -48,6 +48,7 @@ from shared.bus import PermanentFailure
 from shared.campaign import CampaignBook, UnknownCampaign
 from shared.events import REGISTRY_UPDATED, Envelope, RegistryUpdated
 from shared.logging import get_logger
+from shared.store import GroupedInserts
 
 log = get_logger(__name__)
 
@@ -138,6 +139,8 @@ class ReadModels:
         self.provinces: AsyncCollection[Document] = db[prefix + "province_views"]
         self.national: AsyncCollection[Document] = db[prefix + "national_views"]
         self._batch = _RefreshBatch(self)
+        # Events handled side by side (prefetch) are logged in one write.
+        self._log_inserts = GroupedInserts(self.event_log)
 
     @property
     def read_model_collections(self) -> list[AsyncCollection[Document]]:
@@ -184,10 +187,8 @@ class ReadModels:
         campaign = envelope.data.get("campaign")
         document = {"_id": envelope.event_id, **envelope.model_dump(exclude={"event_id"}),
                     "campaign": campaign if isinstance(campaign, str) else None, "logged_at": datetime.now(UTC)}
-        try:
-            await self.event_log.insert_one(document)
-        except DuplicateKeyError:
-            pass  # logged by an earlier delivery; the projection below is idempotent on its own
+        # False when an earlier delivery logged it already; the projection below is idempotent on its own.
+        await self._log_inserts.insert(document)
 
     async def refresh_around(self, view: Document) -> None:
         """Recompute every area the view has been in; returns once they are written (the ack waits)."""

@@ -27,6 +27,7 @@ from pymongo.errors import DuplicateKeyError
 from services.scoring.review import Change, RecordedChange
 from shared.events import Envelope
 from shared.outbox import push_outbox
+from shared.store import GroupedInserts
 
 Document = dict[str, Any]
 
@@ -47,6 +48,9 @@ class ScoringStore:
         self.reviewers: AsyncCollection[Document] = db["reviewers"]
         self.assignments: AsyncCollection[Document] = db["assignments"]
         self.review_changes: AsyncCollection[Document] = db["review_changes"]
+        # Revisions and scores of messages handled side by side (prefetch) go to the store in one write each.
+        self._revision_inserts = GroupedInserts(self.submissions)
+        self._score_inserts = GroupedInserts(self.scores)
 
     @property
     def outbox_collections(self) -> list[AsyncCollection[Document]]:
@@ -71,11 +75,7 @@ class ScoringStore:
 
     async def keep_revision(self, document: Document) -> bool:
         """Store a revision once; False when it was already there (a redelivered event)."""
-        try:
-            await self.submissions.insert_one(document)
-        except DuplicateKeyError:
-            return False
-        return True
+        return await _grouped(self._revision_inserts, document)
 
     async def revision(self, submission_id: str, revision: int) -> Document | None:
         return await self.submissions.find_one({"_id": revision_id(submission_id, revision)}, {"outbox": 0})
@@ -114,11 +114,7 @@ class ScoringStore:
         return await self.scores.find_one({"_id": document_id}, {"outbox": 0})
 
     async def insert_score(self, document: Document) -> bool:
-        try:
-            await self.scores.insert_one(document)
-        except DuplicateKeyError:
-            return False
-        return True
+        return await _grouped(self._score_inserts, document)
 
     async def replace_score(self, document_id: str, score_version: int, update: Document) -> bool:
         """Apply `update` only if the score is still at `score_version` (another writer would have moved it)."""
@@ -228,3 +224,11 @@ class ScoringStore:
             query["reviewer_id"] = reviewer_id
         return await self.review_changes.find(query, {"outbox": 0, "outbox_pending": 0},
                                               sort=[("at", 1), ("_id", 1)], limit=limit).to_list(None)
+
+
+async def _grouped(inserts: GroupedInserts, document: Document) -> bool:
+    """Insert once; False when a document with the same key is already there."""
+    try:
+        return await inserts.insert(document)
+    except DuplicateKeyError:
+        return False

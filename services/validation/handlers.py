@@ -26,6 +26,7 @@ from shared.events import (
 )
 from shared.logging import get_logger
 from shared.outbox import OutboxRelay, with_outbox
+from shared.store import GroupedInserts
 
 log = get_logger(__name__)
 PRODUCER = "validation"
@@ -38,6 +39,8 @@ class ValidationHandlers:
         self.campaigns = campaigns
         self.relay = relay
         self.registry = registry
+        # Verdicts of messages handled side by side (prefetch) go to the store in one write.
+        self._inserts = GroupedInserts(results)
 
     async def create_indexes(self) -> None:
         await self.results.create_index([("submission_id", 1), ("revision", -1)], name="submission_revision")
@@ -85,8 +88,10 @@ class ValidationHandlers:
             "validated_at": datetime.now(UTC),
         }, event)
         try:
-            await self.results.insert_one(document)
+            written = await self._inserts.insert(document)
         except DuplicateKeyError:
+            written = False
+        if not written:
             log.info("revision validated concurrently", revision=received.revision)
             return
         self.relay.notify()
