@@ -63,12 +63,16 @@ class ServiceSpec:
     routers: Sequence[APIRouter] = ()
     version: str = "1.0.0"
     configure_app: Callable[[FastAPI], None] | None = None
+    # Messages in hand at once, unless BUS_PREFETCH says otherwise (None: the setting's default).
+    default_prefetch: int | None = None
 
 
 def load_settings(spec: ServiceSpec) -> Settings:
     values: dict[str, Any] = {"service_name": spec.name}
     if "HTTP_PORT" not in os.environ:
         values["http_port"] = spec.default_port
+    if "BUS_PREFETCH" not in os.environ and spec.default_prefetch is not None:
+        values["bus_prefetch"] = spec.default_prefetch
     return Settings(**values)
 
 

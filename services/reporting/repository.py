@@ -30,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -195,14 +195,24 @@ class ReadModels:
         await self._batch.refresh(view["campaign"], view["province_keys_seen"], view.get("district_keys_seen") or [])
 
     async def refresh_areas(self, areas: dict[str, tuple[set[str], set[str]]]) -> None:
-        """Recompute the given provinces and districts of each campaign, then its national figures."""
+        """Recompute the given provinces and districts of each campaign, then its national figures.
+
+        Areas are independent documents, so they are recomputed side by side (a few at a time, so the store
+        pipelines their reads); the nation waits for its provinces. Each province's registry is read once."""
+        registries = _Registries(self.registry)
         for campaign, (provinces, districts) in sorted(areas.items()):
-            # Province and nation first: they are what most readers poll, so they lag the view the least.
-            for key in sorted(provinces):
-                await self.refresh_province(campaign, key)
-            await self.refresh_national(campaign)
-            for code in sorted(districts):
-                await self.refresh_district(campaign, code)
+            async def provinces_then_nation(campaign: str = campaign, provinces: set[str] = provinces) -> None:
+                await _side_by_side(self.refresh_province(campaign, key, registries) for key in sorted(provinces))
+                await self.refresh_national(campaign)
+
+            outcomes = await asyncio.gather(
+                provinces_then_nation(),
+                _side_by_side(self.refresh_district(campaign, code, registries) for code in sorted(districts)),
+                return_exceptions=True,
+            )
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
 
     async def update_view(self, envelope: Envelope) -> Document | None:
         """Apply the event to its submission view (optimistic concurrency); the view as it now stands."""
@@ -281,12 +291,12 @@ class ReadModels:
         return await self.submissions.find({"campaign": campaign, field: key}, _SLIM,
                                            sort=[("_id", ASCENDING)]).to_list(None)
 
-    async def refresh_district(self, campaign: str, code: str) -> None:
+    async def refresh_district(self, campaign: str, code: str, registries: _Registries | None = None) -> None:
         """Recompute one district's figures and store them unless fresher ones exist."""
         seen = await self._views_seen(campaign, "district_keys_seen", code)
         here = [view for view in seen if view.get("district_key") == code]
         province_code = code[:2]
-        registry = await self.registry.find_one({"_id": province_code})
+        registry = await (registries or _Registries(self.registry)).get(province_code)
         expected = area.expected_laos(registry, self.eligible_types(campaign), code)
         name_th, name_en = district_names(code)
         province_th, province_en = province_names(province_code)
@@ -306,11 +316,11 @@ class ReadModels:
         }
         await _replace_if_fresher(self.districts, document)
 
-    async def refresh_province(self, campaign: str, key: str) -> None:
+    async def refresh_province(self, campaign: str, key: str, registries: _Registries | None = None) -> None:
         """Recompute one province's figures and store them unless fresher ones exist."""
         seen = await self._views_seen(campaign, "province_keys_seen", key)
         here = [view for view in seen if view.get("province_key") == key]
-        registry = None if key == UNKNOWN_PROVINCE else await self.registry.find_one({"_id": key})
+        registry = None if key == UNKNOWN_PROVINCE else await (registries or _Registries(self.registry)).get(key)
         expected = area.expected_laos(registry, self.eligible_types(campaign))
         coverage = area.coverage(expected, here)
         name_th, name_en = province_names(key)
@@ -447,6 +457,36 @@ class _RefreshBatch:
                 for future in waiting:
                     if not future.done():
                         future.set_result(None)
+
+
+_AREAS_AT_ONCE = 8
+
+
+async def _side_by_side(refreshes: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Run the refreshes, at most `_AREAS_AT_ONCE` at a time; the first failure is raised once all ended."""
+    limit = asyncio.Semaphore(_AREAS_AT_ONCE)
+
+    async def one(refresh: Coroutine[Any, Any, None]) -> None:
+        async with limit:
+            await refresh
+
+    outcomes = await asyncio.gather(*(one(refresh) for refresh in refreshes), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+class _Registries:
+    """The provinces' registry documents, each read at most once (one recomputation round)."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self.collection = collection
+        self._reads: dict[str, asyncio.Task[Document | None]] = {}
+
+    async def get(self, province_code: str) -> Document | None:
+        if province_code not in self._reads:
+            self._reads[province_code] = asyncio.ensure_future(self.collection.find_one({"_id": province_code}))
+        return await self._reads[province_code]
 
 
 def _read_by_figures(view: Document) -> tuple[Any, ...]:

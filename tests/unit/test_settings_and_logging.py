@@ -60,3 +60,18 @@ def test_production_logs_are_json_lines_carrying_the_correlation_id_and_no_conta
     assert (line["correlation_id"], line["event_id"], line["service"]) == ("sub_123", "e1", "validation")
     assert line["email"] == "***"
     assert line["level"] == "info" and "timestamp" in line
+
+
+def test_a_service_may_hold_more_messages_at_once_unless_bus_prefetch_says_otherwise(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.reporting.service import SPEC as REPORTING
+    from services.validation.service import SPEC as VALIDATION
+    from shared.runtime import load_settings
+
+    for key, url in URLS.items():
+        monkeypatch.setenv(key, url)
+    monkeypatch.delenv("BUS_PREFETCH", raising=False)
+    assert load_settings(REPORTING).bus_prefetch == 256  # its handlers share area recomputations
+    assert load_settings(VALIDATION).bus_prefetch == Settings.model_fields["bus_prefetch"].default
+    monkeypatch.setenv("BUS_PREFETCH", "32")
+    assert load_settings(REPORTING).bus_prefetch == 32
