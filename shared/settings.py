@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_timeout_seconds: float = Field(default=15.0, gt=0)
+    # Deliveries open at once (one connection each): notification holds more messages than this, so the
+    # store's waits overlap while the relay never sees more connections than it allows.
+    smtp_max_connections: int = Field(default=16, ge=1, le=500)
     mail_from: str = "Smart City Selection <no-reply@smartcity.example.go.th>"
 
     # Notification (docs/notification.md). STARTTLS to a server whose certificate a private CA signed: its bundle.

@@ -42,6 +42,7 @@ class EmailChannel:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._connections = asyncio.Semaphore(settings.smtp_max_connections)
 
     @property
     def configured(self) -> bool:
@@ -69,21 +70,25 @@ class EmailChannel:
     async def send(self, message: Message, *, to: str, key: str) -> str:
         """Deliver one message; returns its Message-ID. Raises DeliveryError."""
         mime = self.build(message, to=to, key=key)
-        settings = self.settings
         try:
-            await asyncio.wait_for(aiosmtplib.send(
-                mime,
-                hostname=settings.smtp_host,
-                port=settings.smtp_port,
-                start_tls=settings.smtp_starttls,
-                username=settings.smtp_username,
-                password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
-                cert_bundle=settings.smtp_tls_ca_file,
-                timeout=settings.smtp_timeout_seconds,
-            ), timeout=self.send_timeout)
+            async with self._connections:  # waiting for a free connection is not part of the send timeout
+                await self._send(mime)
         except ValueError as error:  # an address or header that SMTP cannot carry at all
             raise DeliveryError(f"{type(error).__name__}: {error}", permanent=True) from None
         except Exception as error:
             # Whatever went wrong, it leaves here only as a DeliveryError whose text has the address masked.
             raise DeliveryError(f"{type(error).__name__}: {error}", permanent=_is_permanent(error)) from None
         return str(mime["Message-ID"])
+
+    async def _send(self, mime: MIMEText) -> None:
+        settings = self.settings
+        await asyncio.wait_for(aiosmtplib.send(
+            mime,
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            start_tls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            cert_bundle=settings.smtp_tls_ca_file,
+            timeout=settings.smtp_timeout_seconds,
+        ), timeout=self.send_timeout)

@@ -80,6 +80,9 @@ def make_spec(clock: Clock = utc_clock) -> ServiceSpec:
         ),
         setup=setup,
         routers=[router],
+        # More messages in hand than SMTP connections (SMTP_MAX_CONNECTIONS): each message waits on the store
+        # several times, and those waits overlap (docs/performance.md).
+        default_prefetch=64,
         configure_app=install_error_handlers,
     )
 

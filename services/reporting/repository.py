@@ -139,6 +139,7 @@ class ReadModels:
         self.provinces: AsyncCollection[Document] = db[prefix + "province_views"]
         self.national: AsyncCollection[Document] = db[prefix + "national_views"]
         self._batch = _RefreshBatch(self)
+        self._views = _ViewBatch(self)
         # Events handled side by side (prefetch) are logged in one write.
         self._log_inserts = GroupedInserts(self.event_log)
 
@@ -174,7 +175,7 @@ class ReadModels:
             log.info("event ignored by reporting", schema_version=envelope.schema_version)
             return
         try:
-            view, figures_may_change = await self.apply_to_view(envelope)
+            view, figures_may_change = await self._views.apply(envelope)
         except projection.InconsistentEvent as error:
             raise PermanentFailure(str(error)) from error
         # Also on a duplicate: a crash after the view's write but before these leaves them to the redelivery.
@@ -234,6 +235,58 @@ class ReadModels:
                 return new, current is None or _read_by_figures(current) != _read_by_figures(new)
             await asyncio.sleep(random.uniform(0.005, 0.05))  # another event of it won the race: reload
         raise ViewContended(f"submission view {data.submission_id} kept changing under this event")
+
+    async def apply_together(self, events: dict[str, list[_Waiting]]) -> None:
+        """Apply each submission's events to its view: one read for all the views, one write per changed view.
+
+        Each waiting handler gets the view after its submission's events and whether the figures may need
+        recomputing (as `apply_to_view`), once that view is written; an event the view refuses fails alone."""
+        pending = events
+        for _ in range(_WRITE_ATTEMPTS):
+            found = {view["_id"]: view
+                     async for view in self.submissions.find({"_id": {"$in": sorted(pending)}})}
+            outcomes = await asyncio.gather(*(self._apply_chain(submission_id, found.get(submission_id), chain)
+                                              for submission_id, chain in pending.items()), return_exceptions=True)
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+            # A view another writer changed since it was read: read it again and apply its events again.
+            pending = {submission_id: chain for (submission_id, chain), written in zip(pending.items(), outcomes,
+                                                                                      strict=True) if not written}
+            if not pending:
+                return
+            await asyncio.sleep(random.uniform(0.005, 0.05))
+        for submission_id, chain in pending.items():
+            for _, done in chain:
+                if not done.done():
+                    done.set_exception(ViewContended(f"submission view {submission_id} kept changing under this "
+                                                     "event"))
+
+    async def _apply_chain(self, submission_id: str, current: Document | None, chain: list[_Waiting]) -> bool:
+        """One view and its events; False when another writer changed the view since `current` was read."""
+        view = current
+        outcomes: list[tuple[asyncio.Future[tuple[Document | None, bool]], bool]] = []
+        for envelope, done in chain:
+            if done.done():  # failed on an earlier attempt, or its handler is gone
+                continue
+            try:
+                new = projection.apply(view, envelope)
+            except projection.InconsistentEvent as error:
+                done.set_exception(error)
+                continue
+            if new is None:  # a duplicate: its first delivery may have died before the figures were recomputed
+                outcomes.append((done, True))
+                continue
+            outcomes.append((done, view is None or _read_by_figures(view) != _read_by_figures(new)))
+            view = new
+        if view is not current and view is not None:
+            view["_id"] = submission_id
+            if not await _write_versioned(self.submissions, current, view):
+                return False
+        for done, figures_may_change in outcomes:
+            if not done.done():
+                done.set_result((view, figures_may_change))
+        return True
 
     async def handle_registry(self, envelope: Envelope) -> None:
         data = envelope.read(RegistryUpdated)
@@ -416,6 +469,47 @@ class ReadModels:
     async def drop(self) -> None:
         for collection in self.read_model_collections:
             await collection.drop()
+
+
+_Waiting = tuple[Envelope, "asyncio.Future[tuple[Document | None, bool]]"]
+
+
+class _ViewBatch:
+    """Events handled side by side are applied to their submission views together.
+
+    Under load reporting holds many messages at once, often several of one submission (received, validated,
+    scored, notifications). The batch reads every view it needs in one query, lets each view take all its events
+    in memory, and writes each changed view once, with the optimistic concurrency of a single event (the version
+    read). Events arriving while a batch is written form the next one. Each handler returns only after its own
+    view is written, so the bus still acks only what is durable.
+    """
+
+    def __init__(self, read_models: ReadModels) -> None:
+        self.read_models = read_models
+        self._queue: list[_Waiting] = []
+        self._running: asyncio.Task[None] | None = None
+
+    async def apply(self, envelope: Envelope) -> tuple[Document | None, bool]:
+        done: asyncio.Future[tuple[Document | None, bool]] = asyncio.get_running_loop().create_future()
+        self._queue.append((envelope, done))
+        if self._running is None or self._running.done():
+            self._running = asyncio.create_task(self._run())
+        return await done
+
+    async def _run(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue, []
+            by_submission: dict[str, list[_Waiting]] = {}
+            for envelope, done in batch:
+                data = projection.read(envelope)
+                assert data is not None
+                by_submission.setdefault(data.submission_id, []).append((envelope, done))
+            try:
+                await self.read_models.apply_together(by_submission)
+            except Exception as error:  # the store failed: every handler of the batch fails and is retried
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
 
 
 class _RefreshBatch:

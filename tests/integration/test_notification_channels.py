@@ -29,6 +29,7 @@ from starlette.routing import Route
 
 from devtools.infra import free_port
 from services.notification.channels import LineChannel
+from services.notification.mailer import EmailChannel
 from services.notification.service import SPEC
 from services.notification.templates import Message
 from shared.bus import Bus
@@ -394,3 +395,34 @@ async def _value(result: Any) -> Any:
 async def _all(service: InProcessService, status: str, count: int = 1) -> list[dict[str, Any]] | None:
     entries = await log_entries(service)
     return entries if len(entries) >= count and all(e["status"] == status for e in entries) else None
+
+
+class SlowSink(SmtpSink):
+    """An SMTP server that takes a while over each message and counts the deliveries open at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open = 0
+        self.most_open = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.open += 1
+        self.most_open = max(self.most_open, self.open)
+        await asyncio.sleep(0.2)
+        self.open -= 1
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def test_no_more_smtp_connections_than_allowed_are_open_at_once(namespace: Namespace) -> None:
+    sink = SlowSink()
+    sink.start()
+    try:
+        channel = EmailChannel(namespace.settings("notification", smtp_host="127.0.0.1", smtp_port=sink.port,
+                                                  smtp_max_connections=2))
+        message = Message(template="received", subject="ได้รับแบบรายงานแล้ว", body="ข้อความ", short="ได้รับแล้ว")
+        ids = await asyncio.gather(*(channel.send(message, to=f"office{i}@example.go.th", key=f"k{i}")
+                                     for i in range(6)))
+    finally:
+        sink.stop()
+    assert len(set(ids)) == 6 and len(sink.messages) == 6
+    assert sink.most_open == 2  # six sent, never more than two at a time
