@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 from pymongo.write_concern import WriteConcern
 
+from shared.batching import Rounds
 from shared.settings import Settings
 
 Document = dict[str, Any]
@@ -58,39 +59,29 @@ class GroupedInserts:
 
     def __init__(self, collection: AsyncCollection[Document], *, max_batch: int = 100) -> None:
         self.collection = collection
-        self.max_batch = max_batch
-        self._queue: list[tuple[Document, asyncio.Future[bool]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._rounds: Rounds[Document, bool] = Rounds(self._write, max_batch=max_batch)
 
     async def insert(self, document: Document) -> bool:
         if "_id" not in document:
             raise ValueError("a grouped insert needs the document's _id (its idempotency key)")
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._queue.append((document, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write())
-        return await done
+        return await self._rounds.submit(document)
 
-    async def _write(self) -> None:
-        while self._queue:
-            batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
-            outcomes: list[bool | BaseException] = [True] * len(batch)
-            try:
-                await self.collection.insert_many([document for document, _ in batch], ordered=False)
-            except BulkWriteError as error:
-                if error.details.get("writeConcernErrors"):
-                    outcomes = [error] * len(batch)
-                for failure in error.details.get("writeErrors", []):
-                    outcomes[failure["index"]] = _outcome_of(failure, error)
-            except Exception as error:
-                outcomes = [error] * len(batch)
-            for (_, done), outcome in zip(batch, outcomes, strict=True):
-                if done.done():  # its handler was cancelled meanwhile
-                    continue
-                if isinstance(outcome, BaseException):
-                    done.set_exception(outcome)
-                else:
-                    done.set_result(outcome)
+    async def _write(self, batch: list[tuple[Document, asyncio.Future[bool]]]) -> None:
+        outcomes: list[bool | BaseException] = [True] * len(batch)
+        try:
+            await self.collection.insert_many([document for document, _ in batch], ordered=False)
+        except BulkWriteError as error:
+            if error.details.get("writeConcernErrors"):
+                raise
+            for failure in error.details.get("writeErrors", []):
+                outcomes[failure["index"]] = _outcome_of(failure, error)
+        for (_, done), outcome in zip(batch, outcomes, strict=True):
+            if done.done():  # its handler was cancelled meanwhile
+                continue
+            if isinstance(outcome, BaseException):
+                done.set_exception(outcome)
+            else:
+                done.set_result(outcome)
 
 
 def _outcome_of(failure: Document, error: BulkWriteError) -> bool | BaseException:

@@ -44,6 +44,7 @@ from pymongo.errors import DuplicateKeyError
 from services.reporting import figures as area
 from services.reporting import projection
 from services.reporting.projection import UNKNOWN_PROVINCE
+from shared.batching import Rounds
 from shared.bus import PermanentFailure
 from shared.campaign import CampaignBook, UnknownCampaign
 from shared.events import REGISTRY_UPDATED, Envelope, RegistryUpdated
@@ -486,30 +487,18 @@ class _ViewBatch:
 
     def __init__(self, read_models: ReadModels) -> None:
         self.read_models = read_models
-        self._queue: list[_Waiting] = []
-        self._running: asyncio.Task[None] | None = None
+        self._rounds: Rounds[Envelope, tuple[Document | None, bool]] = Rounds(self._round)
 
     async def apply(self, envelope: Envelope) -> tuple[Document | None, bool]:
-        done: asyncio.Future[tuple[Document | None, bool]] = asyncio.get_running_loop().create_future()
-        self._queue.append((envelope, done))
-        if self._running is None or self._running.done():
-            self._running = asyncio.create_task(self._run())
-        return await done
+        return await self._rounds.submit(envelope)
 
-    async def _run(self) -> None:
-        while self._queue:
-            batch, self._queue = self._queue, []
-            by_submission: dict[str, list[_Waiting]] = {}
-            for envelope, done in batch:
-                data = projection.read(envelope)
-                assert data is not None
-                by_submission.setdefault(data.submission_id, []).append((envelope, done))
-            try:
-                await self.read_models.apply_together(by_submission)
-            except Exception as error:  # the store failed: every handler of the batch fails and is retried
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(error)
+    async def _round(self, batch: list[_Waiting]) -> None:
+        by_submission: dict[str, list[_Waiting]] = {}
+        for envelope, done in batch:
+            data = projection.read(envelope)
+            assert data is not None
+            by_submission.setdefault(data.submission_id, []).append((envelope, done))
+        await self.read_models.apply_together(by_submission)  # if the store fails, the whole batch is retried
 
 
 class _RefreshBatch:
@@ -523,34 +512,21 @@ class _RefreshBatch:
 
     def __init__(self, read_models: ReadModels) -> None:
         self.read_models = read_models
-        self._areas: dict[str, tuple[set[str], set[str]]] = {}
-        self._waiting: list[asyncio.Future[None]] = []
-        self._running: asyncio.Task[None] | None = None
+        self._rounds: Rounds[tuple[str, Sequence[str], Sequence[str]], None] = Rounds(self._round)
 
     async def refresh(self, campaign: str, provinces: Sequence[str], districts: Sequence[str]) -> None:
-        wanted_provinces, wanted_districts = self._areas.setdefault(campaign, (set(), set()))
-        wanted_provinces.update(provinces)
-        wanted_districts.update(districts)
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.append(done)
-        if self._running is None or self._running.done():
-            self._running = asyncio.create_task(self._run())
-        await done
+        await self._rounds.submit((campaign, provinces, districts))
 
-    async def _run(self) -> None:
-        while self._waiting:
-            areas, waiting = self._areas, self._waiting
-            self._areas, self._waiting = {}, []
-            try:
-                await self.read_models.refresh_areas(areas)
-            except Exception as error:  # every handler of the round fails and is retried by the bus
-                for future in waiting:
-                    if not future.done():
-                        future.set_exception(error)
-            else:
-                for future in waiting:
-                    if not future.done():
-                        future.set_result(None)
+    async def _round(self, batch: list[tuple[tuple[str, Sequence[str], Sequence[str]], asyncio.Future[None]]]) -> None:
+        areas: dict[str, tuple[set[str], set[str]]] = {}
+        for (campaign, provinces, districts), _ in batch:
+            wanted_provinces, wanted_districts = areas.setdefault(campaign, (set(), set()))
+            wanted_provinces.update(provinces)
+            wanted_districts.update(districts)
+        await self.read_models.refresh_areas(areas)  # if it fails, every handler of the round is retried
+        for _, done in batch:
+            if not done.done():
+                done.set_result(None)
 
 
 _AREAS_AT_ONCE = 8
