@@ -176,11 +176,17 @@ class ProgressModel:
         return result.modified_count == 1 or result.upserted_id is not None
 
     async def _record_over_unordered(self, submission_id: str, revision: int, rank: int, document: Document) -> bool:
-        """An entry written before `order` existed: compare by revision and rank instead (rare, so the slower
-        filter costs nothing that matters)."""
+        """The entry exists and `order` did not let this step in: it is newer or the same (False), unless the entry
+        was written before `order` existed; then it is compared by revision and rank. Both are `_id` lookups (an
+        `$or` beside `_id` would scan the collection)."""
+        current = await self.progress.find_one({"_id": submission_id}, {"order": 1, "revision": 1, "rank": 1})
+        if current is None or "order" in current:
+            return False
+        if (current.get("revision", 0), current.get("rank", -1)) >= (revision, rank):
+            return False
         result = await self.progress.update_one(
-            {"_id": submission_id, "order": {"$exists": False},
-             "$or": [{"revision": {"$lt": revision}}, {"revision": revision, "rank": {"$lt": rank}}]},
+            {"_id": submission_id, "order": {"$exists": False}, "revision": current.get("revision"),
+             "rank": current.get("rank")},
             {"$set": document},
         )
         return result.modified_count == 1

@@ -62,3 +62,26 @@ async def test_an_entry_written_before_order_existed_is_still_replaced_by_newer_
     assert not await record(model, 1, "returned")
     assert await record(model, 2, "received")
     assert await stored(model) == (2, "received")
+
+
+async def test_no_filter_puts_an_or_beside_the_id(model: ProgressModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SecantusDB answers `{_id, $or: [...]}` by scanning the collection; every step here must stay a lookup."""
+    filters: list[dict[str, object]] = []
+    update_one, find_one = model.progress.update_one, model.progress.find_one
+
+    async def spying_update(selector: dict[str, object], *args: object, **kwargs: object) -> object:
+        filters.append(selector)
+        return await update_one(selector, *args, **kwargs)  # type: ignore[arg-type]
+
+    async def spying_find(selector: dict[str, object], *args: object, **kwargs: object) -> object:
+        filters.append(selector)
+        return await find_one(selector, *args, **kwargs)
+
+    monkeypatch.setattr(model.progress, "update_one", spying_update)
+    monkeypatch.setattr(model.progress, "find_one", spying_find)
+    await model.progress.insert_one({"_id": "sub-1", "campaign": CAMPAIGN, "submission_id": "sub-1", "revision": 1,
+                                     "status": "received", "rank": 0, "updated_at": AT, "lao": {}})
+    for revision, status in [(1, "validated"), (1, "received"), (1, "scored"), (1, "validated"), (2, "received")]:
+        await record(model, revision, status)
+    assert await stored(model) == (2, "received")
+    assert filters and all("$or" not in selector and selector.get("_id") == "sub-1" for selector in filters)
