@@ -376,6 +376,8 @@ def usage_tables(run: dict[str, Any], limit: int = 12) -> list[str]:
     for service, figures in run["per_service"].items():
         lines.append(f"| {service} | {figures['cpu_seconds']} | {figures['cpu_percent_of_one_core']} | "
                      f"{figures['rss_mib']} |")
+    if not run["store_time"]:
+        return [*lines, "", "Where the store's time went: unavailable (the store refused MongoDB's `top`).", ""]
     lines += ["", "Where the store's time went (MongoDB `top`, busiest first):", "",
              "| collection | operation | per submission | ms each, waiting included | seconds | share |",
              "| --- | --- | --- | --- | --- | --- |"]
