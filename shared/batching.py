@@ -6,23 +6,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-Waiting = tuple[T, "asyncio.Future[R]"]
+# One caller's item and the future it waits on.
+Waiting = tuple[T, asyncio.Future[R]]
 
 
 class Rounds(Generic[T, R]):
     """`run_round` receives the round's items with their futures and settles each future (a result, or an
     exception for that item alone). If it raises, every future it left unsettled gets the error."""
 
-    def __init__(self, run_round: Callable[[list[tuple[T, asyncio.Future[R]]]], Awaitable[None]], *,
+    def __init__(self, run_round: Callable[[list[Waiting[T, R]]], Awaitable[None]], *,
                  max_batch: int | None = None) -> None:
         self._run_round = run_round
         self.max_batch = max_batch
-        self._queue: list[tuple[T, asyncio.Future[R]]] = []
+        self._queue: list[Waiting[T, R]] = []
         self._running: asyncio.Task[None] | None = None
 
     async def submit(self, item: T) -> R:
@@ -45,3 +46,13 @@ class Rounds(Generic[T, R]):
             for _, done in batch:
                 if not done.done():  # a round must settle every item; never leave a caller waiting
                     done.set_exception(RuntimeError("the round ended without settling this item"))
+
+
+async def gather_all(*awaitables: Awaitable[Any]) -> list[Any]:
+    """Await every one of them to its end, then raise the first failure, if any, else return their results in
+    order (plain `gather` raises at once and leaves the others running unobserved)."""
+    outcomes = await asyncio.gather(*awaitables, return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return outcomes

@@ -12,7 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 from pymongo.write_concern import WriteConcern
 
-from shared.batching import Rounds
+from shared.batching import Rounds, Waiting
 from shared.settings import Settings
 
 Document = dict[str, Any]
@@ -66,7 +66,14 @@ class GroupedInserts:
             raise ValueError("a grouped insert needs the document's _id (its idempotency key)")
         return await self._rounds.submit(document)
 
-    async def _write(self, batch: list[tuple[Document, asyncio.Future[bool]]]) -> None:
+    async def insert_new(self, document: Document) -> bool:
+        """As `insert`, but False also when another unique index already holds one of its keys."""
+        try:
+            return await self.insert(document)
+        except DuplicateKeyError:
+            return False
+
+    async def _write(self, batch: list[Waiting[Document, bool]]) -> None:
         outcomes: list[bool | BaseException] = [True] * len(batch)
         try:
             await self.collection.insert_many([document for document, _ in batch], ordered=False)

@@ -44,7 +44,7 @@ from pymongo.errors import DuplicateKeyError
 from services.reporting import figures as area
 from services.reporting import projection
 from services.reporting.projection import UNKNOWN_PROVINCE
-from shared.batching import Rounds
+from shared.batching import Rounds, Waiting, gather_all
 from shared.bus import PermanentFailure
 from shared.campaign import CampaignBook, UnknownCampaign
 from shared.events import REGISTRY_UPDATED, Envelope, RegistryUpdated
@@ -207,14 +207,10 @@ class ReadModels:
                 await _side_by_side(self.refresh_province(campaign, key, registries) for key in sorted(provinces))
                 await self.refresh_national(campaign)
 
-            outcomes = await asyncio.gather(
+            await gather_all(
                 provinces_then_nation(),
                 _side_by_side(self.refresh_district(campaign, code, registries) for code in sorted(districts)),
-                return_exceptions=True,
             )
-            for outcome in outcomes:
-                if isinstance(outcome, BaseException):
-                    raise outcome
 
     async def update_view(self, envelope: Envelope) -> Document | None:
         """Apply the event to its submission view (optimistic concurrency); the view as it now stands."""
@@ -246,14 +242,11 @@ class ReadModels:
         for _ in range(_WRITE_ATTEMPTS):
             found = {view["_id"]: view
                      async for view in self.submissions.find({"_id": {"$in": sorted(pending)}})}
-            outcomes = await asyncio.gather(*(self._apply_chain(submission_id, found.get(submission_id), chain)
-                                              for submission_id, chain in pending.items()), return_exceptions=True)
-            for outcome in outcomes:
-                if isinstance(outcome, BaseException):
-                    raise outcome
+            written = await gather_all(*(self._apply_chain(submission_id, found.get(submission_id), chain)
+                                         for submission_id, chain in pending.items()))
             # A view another writer changed since it was read: read it again and apply its events again.
-            pending = {submission_id: chain for (submission_id, chain), written in zip(pending.items(), outcomes,
-                                                                                      strict=True) if not written}
+            pending = {submission_id: chain for (submission_id, chain), done in zip(pending.items(), written,
+                                                                                   strict=True) if not done}
             if not pending:
                 return
             await asyncio.sleep(random.uniform(0.005, 0.05))
@@ -472,7 +465,7 @@ class ReadModels:
             await collection.drop()
 
 
-_Waiting = tuple[Envelope, "asyncio.Future[tuple[Document | None, bool]]"]
+_Waiting = Waiting[Envelope, tuple[Document | None, bool]]
 
 
 class _ViewBatch:
@@ -517,7 +510,7 @@ class _RefreshBatch:
     async def refresh(self, campaign: str, provinces: Sequence[str], districts: Sequence[str]) -> None:
         await self._rounds.submit((campaign, provinces, districts))
 
-    async def _round(self, batch: list[tuple[tuple[str, Sequence[str], Sequence[str]], asyncio.Future[None]]]) -> None:
+    async def _round(self, batch: list[Waiting[tuple[str, Sequence[str], Sequence[str]], None]]) -> None:
         areas: dict[str, tuple[set[str], set[str]]] = {}
         for (campaign, provinces, districts), _ in batch:
             wanted_provinces, wanted_districts = areas.setdefault(campaign, (set(), set()))
@@ -540,10 +533,7 @@ async def _side_by_side(refreshes: Iterable[Coroutine[Any, Any, None]]) -> None:
         async with limit:
             await refresh
 
-    outcomes = await asyncio.gather(*(one(refresh) for refresh in refreshes), return_exceptions=True)
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
+    await gather_all(*(one(refresh) for refresh in refreshes))
 
 
 class _Registries:

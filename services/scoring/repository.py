@@ -75,7 +75,7 @@ class ScoringStore:
 
     async def keep_revision(self, document: Document) -> bool:
         """Store a revision once; False when it was already there (a redelivered event)."""
-        return await _grouped(self._revision_inserts, document)
+        return await self._revision_inserts.insert_new(document)
 
     async def revision(self, submission_id: str, revision: int) -> Document | None:
         return await self.submissions.find_one({"_id": revision_id(submission_id, revision)}, {"outbox": 0})
@@ -114,7 +114,7 @@ class ScoringStore:
         return await self.scores.find_one({"_id": document_id}, {"outbox": 0})
 
     async def insert_score(self, document: Document) -> bool:
-        return await _grouped(self._score_inserts, document)
+        return await self._score_inserts.insert_new(document)
 
     async def replace_score(self, document_id: str, score_version: int, update: Document) -> bool:
         """Apply `update` only if the score is still at `score_version` (another writer would have moved it)."""
@@ -224,11 +224,3 @@ class ScoringStore:
             query["reviewer_id"] = reviewer_id
         return await self.review_changes.find(query, {"outbox": 0, "outbox_pending": 0},
                                               sort=[("at", 1), ("_id", 1)], limit=limit).to_list(None)
-
-
-async def _grouped(inserts: GroupedInserts, document: Document) -> bool:
-    """Insert once; False when a document with the same key is already there."""
-    try:
-        return await inserts.insert(document)
-    except DuplicateKeyError:
-        return False

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from services.validation.matching import lookup_code
 from services.validation.registry.repository import RegistryRepository
@@ -87,11 +86,7 @@ class ValidationHandlers:
             "received_event_id": envelope.event_id,
             "validated_at": datetime.now(UTC),
         }, event)
-        try:
-            written = await self._inserts.insert(document)
-        except DuplicateKeyError:
-            written = False
-        if not written:
+        if not await self._inserts.insert_new(document):
             log.info("revision validated concurrently", revision=received.revision)
             return
         self.relay.notify()

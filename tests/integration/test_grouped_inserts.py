@@ -64,6 +64,10 @@ async def test_another_unique_index_refusing_a_document_fails_only_that_caller(s
                                        return_exceptions=True)
     assert isinstance(clash, DuplicateKeyError) and fine is True
     assert await collection.find_one({"_id": "b"}) is None
+    # insert_new: any unique key already held counts as "already there", as the handlers treat it.
+    assert await inserts.insert_new({"_id": "d", "key": 2}) is False
+    assert await inserts.insert_new({"_id": "a", "key": 9}) is False
+    assert await inserts.insert_new({"_id": "e", "key": 5}) is True
 
 
 async def test_a_document_without_an_id_is_refused_before_anything_is_written(store: Store) -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from shared.batching import Rounds
+from shared.batching import Rounds, gather_all
 
 
 class Recorder:
@@ -62,3 +62,19 @@ async def test_an_item_a_round_forgot_to_settle_is_failed_rather_than_left_waiti
     assert await rounds.submit(1) == 10
     with pytest.raises(RuntimeError, match="without settling"):
         await asyncio.wait_for(rounds.submit(2), timeout=1)
+
+
+async def test_gather_all_lets_every_awaitable_finish_before_raising_the_first_failure() -> None:
+    finished: list[str] = []
+
+    async def slow(name: str, fail: bool = False) -> str:
+        await asyncio.sleep(0.02 if not fail else 0)
+        finished.append(name)
+        if fail:
+            raise ValueError(name)
+        return name
+
+    assert await gather_all(slow("a"), slow("b")) == ["a", "b"]
+    with pytest.raises(ValueError, match="bad"):
+        await gather_all(slow("bad", fail=True), slow("late"))
+    assert finished[-1] == "late"  # not left running unobserved
