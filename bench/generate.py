@@ -73,7 +73,9 @@ def submission(lao: Lao, n: int, rng: random.Random, *, fixable: bool = False, r
         "campaign": "fy2568",
         "source": "api",
         "source_response_id": f"bench-{n}-r{revision}",
-        "submitted_at": f"2025-11-{rng.randint(1, 24):02d}T{rng.randint(8, 22):02d}:15:00+07:00",
+        # A resubmission is sent after the first response (intake orders revisions by the form's own time).
+        "submitted_at": f"2025-11-{rng.randint(1, 20) if revision == 1 else rng.randint(21, 24):02d}"
+                        f"T{rng.randint(8, 22):02d}:15:00+07:00",
         "lao": {"name": lao.name, "type": lao.type, "province": lao.province, "district": lao.district},
         "contact": {"name": "สมชาย ใจดี", "position": "ปลัดเทศบาล", "phone": "044-811-234", "email": lao.email},
         "readiness": {"has_plan": rng.random() < 0.7, "plan_url": "https://example.go.th/plan.pdf",

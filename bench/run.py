@@ -103,7 +103,9 @@ class Driver:
             return
         accepted = response.json()
         sub_id, revision = accepted["submission_id"], accepted["revision"]
-        self.accepted[sub_id] = max(revision, self.accepted.get(sub_id, 0))
+        # A response older than one already held is history: reporting shows the newer one.
+        shown = revision if accepted.get("current", True) else 0
+        self.accepted[sub_id] = max(shown, self.accepted.get(sub_id, 0))
         if follow:
             self._followers.append(asyncio.create_task(self._follow(sub_id, revision, started)))
 

@@ -36,6 +36,9 @@ SCHEDULE_NOTICE_DUE = "schedule.notice_due"
 SCORING_RESCORE_RUN_REQUESTED = "scoring.rescore_run_requested"
 SCORING_RESCORE_REQUESTED = "scoring.rescore_requested"
 SCORING_REVIEW_RECORDED = "scoring.review_recorded"
+# An office attached a response whose LAO could not be identified to an LAO of DLA's registry (reporting →
+# validation, which judges the response again with that LAO).
+VALIDATION_LAO_ATTACH_REQUESTED = "validation.lao_attach_requested"
 
 
 def utcnow() -> datetime:
@@ -134,6 +137,8 @@ class SubmissionReceived(SubmissionRef):
     lao: LaoSummary
     contact: ContactSummary
     submission: Submission
+    edit_url: str | None = Field(default=None, description="The form's link for the applicant to edit this "
+                                 "response (personal: never logged)")
 
 
 class SubmissionValidated(SubmissionRef):
@@ -149,6 +154,8 @@ class SubmissionReturned(SubmissionRef):
     lao: LaoSummary
     contact: ContactSummary
     issues: list[Issue]
+    edit_url: str | None = Field(default=None, description="The form's link for the applicant to correct this "
+                                 "response in place (personal: never logged)")
 
 
 class SubmissionRejected(SubmissionRef):
@@ -313,6 +320,21 @@ class ReviewRecorded(SubmissionRef):
     criteria: list[str]
 
 
+class LaoAttachRequested(EventData):
+    """An authorised office says which registry LAO an unidentified response belongs to (audited in reporting's
+    `lao_attachments`): validation judges the application's newest revision again with that LAO, and every
+    later revision of the application too."""
+
+    EVENT_TYPE: ClassVar[str] = VALIDATION_LAO_ATTACH_REQUESTED
+    attachment_id: str = Field(description="The audit record in reporting; with the submission, the idempotency key")
+    submission_id: str
+    campaign: str
+    lao_code: str = Field(pattern=r"^[0-9]{7}$", description="DLA's 7-digit code of the LAO the response belongs to")
+    requested_by: str = Field(description="The token's label and scope, as audited")
+    reason: str = Field(description="Why the office is sure (e.g. the phone call with the municipality)")
+    requested_at: datetime
+
+
 EVENT_MODELS: dict[str, type[EventData]] = {
     model.EVENT_TYPE: model
     for model in (SubmissionReceived, SubmissionValidated, SubmissionReturned, SubmissionRejected,
@@ -322,7 +344,8 @@ EVENT_MODELS: dict[str, type[EventData]] = {
 # Commands a service sends to itself through the bus (one consumer each); kept apart from the domain events
 # that every interested service may read.
 COMMAND_MODELS: dict[str, type[EventData]] = {
-    model.EVENT_TYPE: model for model in (RescoreRunRequested, RescoreRequested, ReviewRecorded, NoticeDue)
+    model.EVENT_TYPE: model for model in (RescoreRunRequested, RescoreRequested, ReviewRecorded, NoticeDue,
+                                          LaoAttachRequested)
 }
 
 

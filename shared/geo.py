@@ -68,13 +68,26 @@ def resolve_district(text: str | None, province_code: str | None) -> District | 
     return candidates[0] if len(candidates) == 1 else None
 
 
+UNNAMED_LAO_TH = "(ไม่ได้ระบุชื่อ อปท.)"
+
+
+def lao_display_name(lao: Lao) -> str:
+    """The name to show for an LAO: as written, else by its code, else a plain "not named"."""
+    if lao.name:
+        return lao.name
+    return f"อปท. รหัส {lao.code}" if lao.code else UNNAMED_LAO_TH
+
+
 def lao_summary(lao: Lao) -> LaoSummary:
     """The LAO with its province and district codes and Thai names where they resolve; the district only
-    within the resolved province, so a summary never places an LAO in two provinces."""
+    within the resolved province, so a summary never places an LAO in two provinces. A province left blank is
+    placed by digits 2–3 of the LAO code, when one is given."""
     province = resolve_province(lao.province)
+    if province is None and not lao.province and lao.code:
+        province = resolve_province(lao.code[1:3])
     district = resolve_district(lao.district, province.code) if province else None
     return LaoSummary(
-        name=lao.name,
+        name=lao_display_name(lao),
         code=lao.code,
         type=lao.type,
         province_code=province.code if province else None,

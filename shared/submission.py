@@ -39,6 +39,13 @@ def _optional_text(value: Any) -> Any:
     return None if value == "" else value
 
 
+def _optional_multiline(value: Any) -> Any:
+    if isinstance(value, str):
+        value = thai.clean_multiline(value)
+        return value or None
+    return value
+
+
 def _digits(value: Any) -> Any:
     if isinstance(value, int):
         value = str(value)
@@ -151,7 +158,8 @@ def _url(value: str) -> str:
 Text = Annotated[str, Field(min_length=1, max_length=MAX_NAME), BeforeValidator(_text)]
 # Constraints sit on the `str` branch: on the union they would be applied to None as well.
 OptionalText = Annotated[Annotated[str, Field(max_length=MAX_NAME)] | None, BeforeValidator(_optional_text)]
-LongText = Annotated[Annotated[str, Field(max_length=MAX_TEXT)] | None, BeforeValidator(_optional_text)]
+# Descriptions and outcomes keep the applicant's line breaks (numbered lists): only spaces are folded.
+LongText = Annotated[Annotated[str, Field(max_length=MAX_TEXT)] | None, BeforeValidator(_optional_multiline)]
 Url = Annotated[str, Field(max_length=MAX_TEXT), BeforeValidator(_url_text), AfterValidator(_url)]
 OptionalUrl = Annotated[Url | None, BeforeValidator(_optional_text)]
 YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
@@ -164,16 +172,19 @@ class _Model(BaseModel):
 
 
 class Lao(_Model):
-    """The local administrative organisation (อปท.) that submits."""
+    """The local administrative organisation (อปท.) that submits.
 
-    name: Text = Field(description="ชื่อองค์กรปกครองส่วนท้องถิ่น", examples=["เทศบาลเมืองชัยภูมิ"])
+    Nothing here is required: a response without the LAO's name or province is still kept, and validation
+    says what is missing (or finds the LAO in DLA's registry by its code)."""
+
+    name: OptionalText = Field(default=None, description="ชื่อองค์กรปกครองส่วนท้องถิ่น", examples=["เทศบาลเมืองชัยภูมิ"])
     code: Annotated[Annotated[str, Field(pattern=r"^[0-9]{7}$")] | None, BeforeValidator(_digits)] = Field(
         default=None, description="รหัส อปท. 7 หลัก (DLA code); Thai digits accepted", examples=["4360101"]
     )
     type: OptionalText = Field(
         default=None, description="ประเภท อปท.: เทศบาลนคร / เทศบาลเมือง / เทศบาลตำบล", examples=["เทศบาลเมือง"]
     )
-    province: Text = Field(description="จังหวัด: name or 2-digit DOPA code", examples=["ชัยภูมิ"])
+    province: OptionalText = Field(default=None, description="จังหวัด: name or 2-digit DOPA code", examples=["ชัยภูมิ"])
     district: OptionalText = Field(
         default=None, description="อำเภอ: name or 4-digit DOPA code", examples=["เมืองชัยภูมิ"]
     )
@@ -195,8 +206,34 @@ class Readiness(_Model):
     data_platform: YesNo = Field(default=None, description="มีแพลตฟอร์มข้อมูลเมือง (City Data Platform) หรือไม่")
 
 
+class AnswerProblem(_Model):
+    """An answer intake kept as written but could not take as a value (unreadable, out of range, an unknown
+    choice, missing): the response is still accepted, and validation returns it for correction with this."""
+
+    field: str = Field(description="The canonical field, e.g. `projects[0].budget_thb`")
+    question: str | None = Field(default=None, description="The form's question title (column) it came from")
+    code: Literal["answer_unreadable", "answer_out_of_range", "choice_unknown", "answer_missing",
+                  "answer_too_long", "answer_invalid"]
+    reason: str | None = Field(default=None, description="The precise reason, e.g. `yes_no`, `money`, `timestamp`")
+    written: str | None = Field(default=None, description="What the applicant wrote, as written")
+    message_th: str
+    message_en: str
+
+
+class NumberNote(_Model):
+    """How a number written as free text was read: the text beside the value, and whether it is an estimate
+    (`ประมาณ`, `กว่า`) or one of several readings (a range, two numbers in one cell)."""
+
+    written: str
+    estimated: bool = False
+    ambiguous: bool = False
+    note: str | None = Field(default=None, description="How it was read, e.g. `range_lower`, `persons_in_brackets`")
+    note_th: str | None = None
+    note_en: str | None = None
+
+
 class Project(_Model):
-    name: Text = Field(description="ชื่อโครงการ")
+    name: OptionalText = Field(default=None, description="ชื่อโครงการ")
     dimensions: Dimensions = Field(default_factory=list, description="ด้าน (dimension keys or Thai names)")
     description: LongText = Field(default=None, description="รายละเอียด")
     budget_thb: Annotated[
@@ -218,6 +255,11 @@ class Project(_Model):
     evidence_urls: Annotated[list[Url], BeforeValidator(_url_list), Field(max_length=10)] = Field(
         default_factory=list, description="ลิงก์หลักฐาน"
     )
+    budget_as_written: NumberNote | None = Field(
+        default=None, description="Set by intake when the budget was written as text: the text and how it was read")
+    beneficiaries_as_written: NumberNote | None = Field(
+        default=None, description="Set by intake when the beneficiaries were written as text: the text and how it "
+                                  "was read (an estimate, a range's lower end, persons in brackets, ...)")
 
 
 class Submission(_Model):
@@ -244,6 +286,11 @@ class Submission(_Model):
                         BeforeValidator(_comma_list), Field(max_length=50)] = Field(
         default_factory=list, description="ความร่วมมือกับภาคีเครือข่าย"
     )
+
+    answer_problems: list[AnswerProblem] = Field(
+        default_factory=list, max_length=500,
+        description="Set by intake: answers kept as written that could not be taken as values. Validation "
+                    "returns the response for correction with each of them")
 
     def canonical_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

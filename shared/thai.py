@@ -52,6 +52,20 @@ def clean_text(value: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_LINE_SPACES = re.compile(r"[^\S\n]+")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_multiline(value: str) -> str:
+    """As clean_text, but the applicant's line breaks stay (numbered lists in descriptions and outcomes):
+    CRLF and other breaks become one newline, spaces within a line are folded, three or more breaks become
+    one blank line, and each line is stripped."""
+    text = _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", value).translate(_INVISIBLE))
+    lines = [_LINE_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
 def to_arabic_digits(value: str) -> str:
     return value.translate(THAI_DIGITS)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from shared import events
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "validation": (events.SUBMISSION_RECEIVED,),
+    # An office's attachment of an unidentified response to an LAO comes from reporting.
+    "validation": (events.SUBMISSION_RECEIVED, events.VALIDATION_LAO_ATTACH_REQUESTED),
     # Returned and rejected revisions too: a newer revision that did not pass supersedes an older scored one.
     "scoring": (
         events.SUBMISSION_VALIDATED,

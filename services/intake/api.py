@@ -4,6 +4,7 @@ Sheets export), authenticate its sender, normalise it, store it with its event, 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -19,14 +20,15 @@ from services.intake import examples
 from services.intake.auth import API_KEY_HEADER, SIGNATURE_HEADER, Authenticator, AuthError, Scope, Sender
 from services.intake.imports import ImportRefused, csv_rows, import_rows
 from services.intake.mapping import FormMapping, MappingBook, RowError
-from services.intake.normalise import TIME_RANGE_EN, TIME_RANGE_TH, canonical_submission, implausible_time
+from services.intake.normalise import canonical_submission, has_answers
 from services.intake.ratelimit import RateLimiter
+from services.intake.reading import NotAResponse, read_submission
 from services.intake.repository import Accepted, RevisionRaceLost, SubmissionStore
 from shared.campaign import CampaignBook
 from shared.errors import ErrorBody, FieldError, error_response
 from shared.logging import bound, get_logger
 from shared.outbox import OutboxRelay
-from shared.submission import Submission
+from shared.submission import AnswerProblem, Submission
 
 log = get_logger(__name__)
 router = APIRouter(prefix="/v1")
@@ -65,23 +67,39 @@ _WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 # ---------------------------------------------------------------------------------------------------------
 # Models
 
+class ProblemDetail(FieldError):
+    """One answer that could not be taken, or one reason a request was refused, in the form's own words."""
+
+    column: str | None = Field(default=None, description="The question title / column header it came from")
+    row: int | None = Field(default=None, description="The row of the sheet (the header is row 1)")
+    written: str | None = Field(default=None, description="What was written, as written")
+
+
 class SubmissionAccepted(BaseModel):
     submission_id: str = Field(description="Stable id of this LAO's application in this campaign")
     revision: int = Field(description="1 for the first response; each resubmission adds one")
     status: Literal["received"] = "received"
     duplicate: bool = Field(description="True when this response (or the same answers) had already been received")
+    current: bool = Field(default=True, description="False when a response this LAO sent later (by the form's own "
+                                                     "time) is already held: this one is kept in the history only")
     supersedes: int | None = Field(default=None, description="The revision this one replaces, if any")
     received_at: datetime
     status_url: str
+    problems: list[ProblemDetail] = Field(
+        default_factory=list,
+        description="Answers kept as written that cannot be taken (unreadable, out of range, unknown choice, "
+                    "missing): the response is accepted and will be returned for correction with them")
+    unknown_questions: list[str] = Field(
+        default_factory=list,
+        description="Answered questions (or JSON fields) the mapping does not know: stored with the raw answers, "
+                    "not mapped",
+    )
     message_th: str
     message_en: str
 
 
 class FormResponseAccepted(SubmissionAccepted):
-    unknown_questions: list[str] = Field(
-        default_factory=list,
-        description="Answered questions the mapping does not know: stored with the raw answers, not mapped",
-    )
+    """The connector's answer (the same fields as for a JSON submission)."""
 
 
 class RevisionSummary(BaseModel):
@@ -97,13 +115,6 @@ class SubmissionHistory(BaseModel):
     campaign: str
     current_revision: int
     revisions: list[RevisionSummary]
-
-
-class ProblemDetail(FieldError):
-    """One reason a response or a row was not taken, in the form's own words."""
-
-    column: str | None = Field(default=None, description="The question title / column header it came from")
-    row: int | None = Field(default=None, description="The row of the sheet (the header is row 1)")
 
 
 class ProblemBody(BaseModel):
@@ -132,6 +143,10 @@ class FormResponse(BaseModel):
         max_length=300, description="Question title → answer: text, or a list (checkboxes, file uploads)")
     campaign: str | None = Field(default=None, pattern=r"^[a-z0-9_-]{2,32}$",
                                  description="Overrides the mapping's campaign")
+    edit_url: str | None = Field(
+        default=None, max_length=2_000, pattern=r"^https://",
+        description="The response's own edit link (FormResponse.getEditResponseUrl): a returned response's "
+                    "notice carries it so the municipality corrects its answers in place. Personal: never logged")
 
 
 class ImportSummary(BaseModel):
@@ -143,10 +158,17 @@ class ImportSummary(BaseModel):
     imported: int = Field(description="Rows that became a new application (revision 1)")
     new_revisions: int = Field(description="Rows that became a new revision of an application already held")
     duplicates: int = Field(description="Rows already held (this file imported before, or sent by the connector)")
-    rejected: int = Field(description="Rows not taken: see errors")
+    older: int = Field(default=0, description="Rows older (by the form's timestamp) than a response already held for "
+                                              "the same LAO: kept in its history, they replace nothing")
+    to_correct: int = Field(default=0, description="Rows accepted with answers that cannot be taken as written: "
+                                                   "they will be returned for correction (see errors)")
+    rejected: int = Field(description="Rows not taken at all: always 0 for rows that hold answers (kept for "
+                                      "clients of earlier versions)")
     unknown_columns: list[str] = Field(description="Columns the mapping does not know: kept in the raw answers")
-    errors: list[ProblemDetail] = Field(description="Each rejected row's reasons (row, column, Thai and English)")
-    errors_truncated: bool = Field(description="More errors than listed (the first 1,000 are)")
+    errors: list[ProblemDetail] = Field(
+        description="Every answer that cannot be taken, per row and column (Thai and English, what was written): "
+                    "the row was accepted and will be returned for correction")
+    errors_truncated: bool = Field(description="More problems than listed (the first 1,000 are)")
     stopped: ProblemDetail | None = Field(default=None, description="Set when the file could not be read to its end")
     message_th: str
     message_en: str
@@ -266,17 +288,31 @@ def install_auth_errors(app: FastAPI) -> None:
 async def submit(
     request: Request,
     response: Response,
-    submission: Annotated[Submission, Body(openapi_examples={
-        "canonical": {"summary": "Canonical values", "value": examples.SUBMISSION},
-        "thai_answers": {"summary": "Raw Thai answers, normalised by intake", "value": examples.THAI_ANSWERS},
-    })],
+    body: Annotated[dict[str, Any], Body(
+        description="The canonical submission (schema `Submission` in docs/events/submission.received.schema.json "
+                    "and docs/intake.md); raw Thai answers are read too. Only `campaign`, `source` and "
+                    "`source_response_id` are required: an answer that cannot be taken is kept as written and "
+                    "the response is returned for correction.",
+        openapi_examples={
+            "canonical": {"summary": "Canonical values", "value": examples.SUBMISSION},
+            "thai_answers": {"summary": "Raw Thai answers, normalised by intake", "value": examples.THAI_ANSWERS},
+        })],
     sender: Annotated[Sender, Depends(submit_sender)],
 ) -> Any:
-    refusal = _refuse_campaign_or_time(request, submission)
+    try:
+        reading = read_submission(body)
+    except NotAResponse as refused:
+        return error_response(422, "not_a_response",
+                              "คำขอนี้ไม่ใช่คำตอบแบบฟอร์ม: ต้องมี campaign, source และ source_response_id ที่ถูกต้อง",
+                              "This request is not a form response: campaign, source and source_response_id "
+                              "are required and must be valid.", refused.errors)
+    refusal = _refuse_campaign_or_empty(request, reading.submission)
     if refusal is not None:
         return refusal
-    raw = await request.json()
-    return await _accept(request, response, canonical_submission(submission), raw, sender)
+    if reading.unknown_fields:
+        log.warning("submission has fields the canonical form does not know", unknown_fields=reading.unknown_fields)
+    return await _accept(request, response, canonical_submission(reading.submission), body, sender,
+                         unknown=reading.unknown_fields)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -312,15 +348,9 @@ async def form_response(
         return _unknown_mapping(request, mapping)
     headers, values = form.response_row(body.timestamp, body.respondent_email, body.answers)
     plan = form.plan(headers)
-    if plan.missing:
-        return _problems(422, "questions_missing", "ไม่พบคำถามที่ต้องมีในคำตอบนี้",
-                         "Required questions are missing from this response.", form.missing_errors(plan))
-    submission, errors = form.read(plan, values, row=None, source="google_form", response_id=body.response_id,
-                                   campaign=body.campaign)
-    if submission is None:
-        return _problems(422, "invalid_response", "คำตอบบางข้ออ่านไม่ได้ โปรดแก้ไขตามรายการด้านล่าง",
-                         "Some answers cannot be read; see each question below.", errors)
-    refusal = _refuse_campaign_or_time(request, submission)
+    reading = form.read(plan, values, row=None, source="google_form", response_id=body.response_id,
+                        campaign=body.campaign)
+    refusal = _refuse_campaign_or_empty(request, reading.submission)
     if refusal is not None:
         return refusal
     if plan.unknown:
@@ -329,10 +359,8 @@ async def form_response(
     raw = {"mapping": mapping, "response_id": body.response_id, "timestamp": body.timestamp,
            "respondent_email": body.respondent_email,
            "answers": [{"title": title, "value": value} for title, value in body.answers.items()]}
-    accepted = await _accept(request, response, canonical_submission(submission), raw, sender)
-    if isinstance(accepted, SubmissionAccepted):
-        return FormResponseAccepted(**accepted.model_dump(), unknown_questions=list(plan.unknown))
-    return accepted
+    return await _accept(request, response, canonical_submission(reading.submission), raw, sender,
+                         unknown=plan.unknown, edit_url=body.edit_url)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -436,13 +464,16 @@ async def _run_import(request: Request, upload: UploadFile, mapping: FormMapping
              rejected=result.rejected)
     return ImportSummary(
         mapping=mapping.name, campaign=campaign, rows=result.rows, imported=result.imported,
-        new_revisions=result.new_revisions, duplicates=result.duplicates, rejected=result.rejected,
+        new_revisions=result.new_revisions, duplicates=result.duplicates, older=result.older,
+        to_correct=result.to_correct, rejected=result.rejected,
         unknown_columns=result.unknown_columns, errors=[_detail(e) for e in result.errors],
         errors_truncated=result.errors_truncated, stopped=_detail(result.stopped) if result.stopped else None,
-        message_th=f"นำเข้า {result.imported} รายการใหม่, ฉบับแก้ไข {result.new_revisions}, "
-                   f"ซ้ำ {result.duplicates}, ไม่รับ {result.rejected} แถว",
-        message_en=f"{result.imported} imported, {result.new_revisions} new revisions, "
-                   f"{result.duplicates} duplicates, {result.rejected} rows rejected",
+        message_th=f"รับไว้ทุกแถว: ใหม่ {result.imported} รายการ, ฉบับแก้ไข {result.new_revisions}, "
+                   f"ซ้ำ {result.duplicates}, เก่ากว่าที่มีอยู่ (เก็บเป็นประวัติ) {result.older}; "
+                   f"ในจำนวนนี้ {result.to_correct} แถวมีคำตอบที่ต้องแก้ไข จะส่งกลับให้แก้ไข",
+        message_en=f"Every row accepted: {result.imported} new, {result.new_revisions} new revisions, "
+                   f"{result.duplicates} duplicates, {result.older} older than what is held (kept as history); "
+                   f"{result.to_correct} of them have answers to correct and will be returned for correction",
     )
 
 
@@ -530,44 +561,68 @@ async def mapping(request: Request, name: Annotated[str, Path(max_length=64)]) -
 # Helpers
 
 async def _accept(request: Request, response: Response, submission: Submission, raw: dict[str, Any],
-                  sender: Sender) -> Any:
+                  sender: Sender, *, unknown: Sequence[str] = (), edit_url: str | None = None) -> Any:
     try:
-        accepted = await _store(request).accept(submission, raw, _now_ms())
+        accepted = await _store(request).accept(submission, raw, _now_ms(), edit_url=edit_url)
     except RevisionRaceLost:
         return error_response(503, "busy", "มีการส่งข้อมูลของหน่วยงานนี้พร้อมกันหลายครั้ง โปรดลองใหม่",
                               "Many revisions of this LAO arrived at once; please retry.",
                               headers={"Retry-After": "1"})
     relay: OutboxRelay = request.app.state.context.relay
     relay.notify()
+    problems = submission.answer_problems
     with bound(correlation_id=accepted.submission_id):
         log.info("submission accepted", revision=accepted.revision, duplicate=accepted.duplicate,
-                 source=submission.source, sender=sender.rate_key)
+                 current=accepted.current, problems=[p.code for p in problems], source=submission.source,
+                 sender=sender.rate_key)
     if accepted.duplicate:
         response.status_code = 200
+    message_th, message_en = _accepted_messages(accepted, len(problems))
     return SubmissionAccepted(
         submission_id=accepted.submission_id,
         revision=accepted.revision,
         duplicate=accepted.duplicate,
+        current=accepted.current,
         supersedes=accepted.supersedes,
         received_at=accepted.received_at,
         status_url=f"/v1/submissions/{accepted.submission_id}",
-        message_th="ได้รับข้อมูลแล้ว" + (" (เคยส่งข้อมูลนี้แล้ว)" if accepted.duplicate else ""),
-        message_en="Received" + (" (this response was already received)" if accepted.duplicate else ""),
+        problems=[_answer_detail(p) for p in problems],
+        unknown_questions=list(unknown),
+        message_th=message_th,
+        message_en=message_en,
     )
 
 
-def _refuse_campaign_or_time(request: Request, submission: Submission) -> JSONResponse | None:
+def _accepted_messages(accepted: Accepted, problems: int) -> tuple[str, str]:
+    th, en = "ได้รับข้อมูลแล้ว", "Received"
+    if accepted.duplicate:
+        th, en = th + " (เคยส่งข้อมูลนี้แล้ว)", en + " (this response was already received)"
+    elif not accepted.current:
+        th += " (เก็บไว้เป็นประวัติ: มีคำตอบที่ส่งภายหลังของหน่วยงานนี้อยู่แล้ว จึงไม่แทนที่คำตอบนั้น)"
+        en += (" (kept in the history: a response this LAO sent later is already held, and this older one does "
+               "not replace it)")
+    if problems and not accepted.duplicate:
+        th += f" มีคำตอบ {problems} ข้อที่อ่านไม่ได้หรือไม่ครบ จะแจ้งให้แก้ไข"
+        en += f"; {problems} answer(s) cannot be taken as written: the response will be returned for correction"
+    return th, en
+
+
+def _answer_detail(problem: AnswerProblem) -> ProblemDetail:
+    return ProblemDetail(field=problem.field, code=problem.code, message_th=problem.message_th,
+                         message_en=problem.message_en, column=problem.question, written=problem.written)
+
+
+def _refuse_campaign_or_empty(request: Request, submission: Submission) -> JSONResponse | None:
+    """What still refuses a response at the door: a campaign intake does not know, or no answer at all."""
     campaigns = _campaigns(request)
     if submission.campaign not in campaigns:
-        return error_response(422, "invalid_submission", "ข้อมูลที่ส่งมาไม่ถูกต้อง", "The request is not valid.", [
+        return error_response(422, "campaign_unknown", "ไม่พบรอบการคัดเลือกนี้", "Unknown campaign.", [
             FieldError(field="campaign", code="campaign_unknown", message_th="ไม่พบรอบการคัดเลือกนี้",
                        message_en=f"unknown campaign {submission.campaign!r}; known: {', '.join(campaigns.keys())}")
         ])
-    if implausible_time(submission):
-        return error_response(422, "invalid_submission", "ข้อมูลที่ส่งมาไม่ถูกต้อง", "The request is not valid.", [
-            FieldError(field="submitted_at", code="datetime_range", message_th=TIME_RANGE_TH,
-                       message_en=TIME_RANGE_EN)
-        ])
+    if not has_answers(submission):
+        return error_response(422, "no_answers", "คำตอบนี้ไม่มีข้อมูลใดเลย",
+                              "This response holds no answer at all.")
     return None
 
 
@@ -579,7 +634,7 @@ def _problems(status: int, code: str, message_th: str, message_en: str, errors: 
 
 def _detail(error: RowError) -> ProblemDetail:
     return ProblemDetail(field=error.field, code=error.code, message_th=error.message_th,
-                         message_en=error.message_en, column=error.column, row=error.row)
+                         message_en=error.message_en, column=error.column, row=error.row, written=error.written)
 
 
 def _form_problem(name: str, message_th: str, message_en: str) -> RowError:

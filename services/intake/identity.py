@@ -34,10 +34,25 @@ def normalised_lao_name(name: str) -> str:
 def lao_key(submission: Submission, lao: LaoSummary) -> str:
     """One LAO in one province: its normalised name within the resolved (or written) province.
 
-    The 7-digit code is optional on the form and often mistyped, so it does not decide identity.
+    The 7-digit code is optional on the form and often mistyped, so it decides identity only when the name was
+    left blank (`36:#4360101`); a response with neither name nor code is an application of its own, until an
+    office attaches it to its LAO.
     """
-    province = lao.province_code or thai.clean_text(submission.lao.province)
-    return f"{province}:{normalised_lao_name(submission.lao.name)}"
+    written = submission.lao
+    code = written.code
+    province = lao.province_code or (thai.clean_text(written.province) if written.province else "")
+    if not province and code:
+        province = code[1:3]
+    if written.name:
+        return f"{province or '?'}:{normalised_lao_name(written.name)}"
+    if code:
+        return f"{province or '?'}:#{code}"
+    return f"?:{submission.source}:{submission.source_response_id}"
+
+
+def code_only(key: str) -> bool:
+    """Whether an application is known by its LAO code alone (the name was left blank)."""
+    return ":#" in key
 
 
 def submission_id(campaign: str, key: str) -> str:

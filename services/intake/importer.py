@@ -7,8 +7,10 @@ The file is read row by row and sent to intake's `POST /v1/imports` in parts of 
 (each part with the header and the sheet row it starts at, so every error names the right row); the file is
 never held in memory whole. Importing the same file again is safe: nothing new is created.
 
-Exit status: 0 every row imported (or already there), 1 some rows rejected (listed), 2 nothing could be done
-(missing column, not UTF-8, authentication, intake unreachable).
+Exit status: 0 every row accepted (or already there) — rows with answers to correct are accepted too and
+listed, they will be returned to their municipality for correction; 1 the import stopped part-way (listed;
+importing the same file again completes it); 2 nothing could be done (missing column, not UTF-8,
+authentication, intake unreachable).
 """
 
 from __future__ import annotations
@@ -56,13 +58,15 @@ class Totals:
     imported: int = 0
     new_revisions: int = 0
     duplicates: int = 0
+    older: int = 0
+    to_correct: int = 0
     rejected: int = 0
     unknown_columns: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     stopped: dict[str, Any] | None = None
 
     def add(self, summary: dict[str, Any]) -> None:
-        for name in ("rows", "imported", "new_revisions", "duplicates", "rejected"):
+        for name in ("rows", "imported", "new_revisions", "duplicates", "older", "to_correct", "rejected"):
             setattr(self, name, getattr(self, name) + int(summary.get(name, 0)))
         for column in summary.get("unknown_columns", []):
             if column not in self.unknown_columns:
@@ -71,8 +75,9 @@ class Totals:
         self.stopped = self.stopped or summary.get("stopped")
 
     def line(self) -> str:
-        return (f"new {self.imported} · revisions {self.new_revisions} · duplicates {self.duplicates} · "
-                f"rejected {self.rejected}")
+        line = (f"new {self.imported} · revisions {self.new_revisions} · duplicates {self.duplicates} · "
+                f"older {self.older} · to correct {self.to_correct}")
+        return line + (f" · rejected {self.rejected}" if self.rejected else "")
 
 
 class Refused(Exception):
@@ -176,24 +181,31 @@ def _report(out: Console, totals: Totals) -> None:
     table = Table(title="Import summary / สรุปการนำเข้า", show_header=False)
     for label, value in (("rows / แถว", totals.rows), ("new applications / รายการใหม่", totals.imported),
                          ("new revisions / ฉบับแก้ไข", totals.new_revisions),
-                         ("duplicates / ซ้ำ", totals.duplicates), ("rejected rows / แถวที่ไม่รับ", totals.rejected)):
+                         ("duplicates / ซ้ำ", totals.duplicates),
+                         ("older than what is held (history) / เก่ากว่าที่มีอยู่ (เก็บเป็นประวัติ)", totals.older),
+                         ("accepted, will be returned for correction / รับไว้ จะส่งกลับให้แก้ไข", totals.to_correct),
+                         ("rejected rows / แถวที่ไม่รับ", totals.rejected)):
         table.add_row(label, str(value))
     out.print(table)
     if totals.unknown_columns:
         out.print("Columns the mapping does not know (kept in the raw answers) / คอลัมน์ที่ไฟล์จับคู่ไม่รู้จัก:")
         for column in totals.unknown_columns:
             out.print(f"  - {column}")
-    _errors(out, totals.errors + ([totals.stopped] if totals.stopped else []))
+    _errors(out, totals.errors, title="Accepted, will be returned for correction / รับไว้แล้ว จะส่งกลับให้แก้ไข")
+    if totals.stopped:
+        _errors(out, [totals.stopped])
 
 
-def _errors(out: Console, errors: list[dict[str, Any]]) -> None:
+def _errors(out: Console, errors: list[dict[str, Any]],
+            title: str = "Not imported / ยังไม่ได้นำเข้า") -> None:
     if not errors:
         return
-    table = Table(title="Rows not imported / แถวที่ไม่ได้นำเข้า")
-    for column in ("row", "column", "Thai", "English"):
+    table = Table(title=title)
+    for column in ("row", "column", "written / เขียนไว้ว่า", "Thai", "English"):
         table.add_column(column, overflow="fold")
     for error in errors:
         table.add_row(str(error.get("row") or ""), str(error.get("column") or error.get("field") or ""),
+                      str(error.get("written") or ""),
                       str(error.get("message_th", "")), str(error.get("message_en", "")))
     out.print(table)
 

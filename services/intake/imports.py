@@ -1,6 +1,7 @@
-"""CSV import of a Google Sheets export, row by row: the file is never held in memory whole, good rows go
-through in batches while each bad row is reported (row number, column, reason in Thai and English), and
-importing the same file again creates nothing new."""
+"""CSV import of a Google Sheets export, row by row: the file is never held in memory whole, every row that
+holds answers is accepted in batches (each answer that cannot be taken is listed by row, column and reason in
+Thai and English: the response will be returned for correction), and importing the same file again creates
+nothing new."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from services.intake.mapping import FormMapping, RowError, dedupe_headers
-from services.intake.normalise import TIME_RANGE_EN, TIME_RANGE_TH, canonical_submission, implausible_time
+from services.intake.normalise import canonical_submission
 from services.intake.repository import Accepted
 from shared import thai
 from shared.submission import Submission
@@ -44,21 +45,26 @@ class ImportResult:
     imported: int = 0
     new_revisions: int = 0
     duplicates: int = 0
+    older: int = 0
     rejected: int = 0
+    to_correct: int = 0
     unknown_columns: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     errors_truncated: bool = False
     stopped: RowError | None = None
 
-    def reject(self, errors: Sequence[RowError]) -> None:
-        self.rejected += 1
+    def note_problems(self, problems: Sequence[RowError]) -> None:
+        """A row accepted with answers that cannot be taken: it will be returned for correction."""
+        self.to_correct += 1
         room = MAX_REPORTED_ERRORS - len(self.errors)
-        self.errors.extend(errors[:max(room, 0)])
-        self.errors_truncated = self.errors_truncated or len(errors) > room
+        self.errors.extend(problems[:max(room, 0)])
+        self.errors_truncated = self.errors_truncated or len(problems) > room
 
     def count(self, accepted: Accepted) -> None:
         if accepted.duplicate:
             self.duplicates += 1
+        elif not accepted.current:
+            self.older += 1
         elif accepted.revision == 1:
             self.imported += 1
         else:
@@ -137,16 +143,12 @@ async def import_rows(rows: Iterator[list[str]], mapping: FormMapping, accept: A
             continue  # an empty line at the end of a sheet is no response
         result.rows += 1
         values: list[str | list[str] | None] = list(record)
-        submission, errors = mapping.read(plan, values, row=row_number, source="csv_import", response_id=None,
-                                          campaign=campaign, date_order=date_order)
-        if submission is None:
-            result.reject(errors)
-            continue
-        if implausible_time(submission):
-            column = plan.header_of("submitted_at") or "submitted_at"
-            result.reject([RowError(row_number, column, "submitted_at", "datetime_range", TIME_RANGE_TH,
-                                    TIME_RANGE_EN)])
-            continue
+        reading = mapping.read(plan, values, row=row_number, source="csv_import", response_id=None,
+                               campaign=campaign, date_order=date_order)
+        if reading.problems:
+            result.note_problems([RowError(row_number, p.question, p.field, p.code, p.message_th, p.message_en,
+                                           p.written) for p in reading.problems])
+        submission = reading.submission
         raw = {"file": file_name, "row": row_number,
                "answers": [{"title": h, "value": v} for h, v in zip(headers, record, strict=False)]}
         batch.append((canonical_submission(submission), raw))

@@ -9,6 +9,8 @@ on (row, column, reason in Thai and English).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,12 +21,12 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from services.intake.identity import derived_response_id
+from services.intake.reading import Reading, problem, read_submission
 from shared import thai
-from shared.errors import field_errors, field_path
-from shared.submission import MAX_PROJECTS, Contact, Lao, Project, Readiness, Source, Submission
+from shared.submission import MAX_PROJECTS, AnswerProblem, Contact, Lao, Project, Readiness, Source
 
 BUILTIN_DIR = Path(__file__).with_name("mappings")
 ConnectorValue = Literal["timestamp", "respondent_email"]
@@ -73,6 +75,7 @@ class RowError:
     code: str
     message_th: str
     message_en: str
+    written: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,12 +155,16 @@ class FormMapping:
 
     def read(self, plan: HeaderPlan, values: Sequence[Answer], *, row: int | None, source: Source,
              response_id: str | None, campaign: str | None = None,
-             date_order: thai.DateOrder | None = None) -> tuple[Submission | None, list[RowError]]:
-        """One row's (or response's) answers as a canonical submission, or every reason it cannot be one.
+             date_order: thai.DateOrder | None = None) -> Reading:
+        """One row's (or response's) answers as a canonical submission. Nothing refuses it: an answer that
+        cannot be taken (an unreadable timestamp or number, an unknown choice, a required answer left blank) is
+        left out of the canonical values and listed in `answer_problems` with the question and what was
+        written, and validation returns the response for correction.
 
-        A CSV row has no response id (`response_id=None`): one is derived from its timestamp and LAO."""
+        A CSV row has no response id (`response_id=None`): one is derived from its timestamp and LAO, or from
+        the whole row when either is missing."""
         data: dict[str, Any] = {}
-        errors: list[RowError] = []
+        problems: list[AnswerProblem] = []
         submitted_at: datetime | None = None
         for header, column, value in zip(plan.headers, plan.columns, values, strict=False):
             if column is None or _blank(value):
@@ -167,40 +174,31 @@ class FormMapping:
                     submitted_at = thai.parse_timestamp(_joined(value), date_order=date_order or self.date_order,
                                                         tz=ZoneInfo(self.timezone))
                 except thai.TimestampError as error:
-                    errors.append(RowError(row, header, "submitted_at", "timestamp", error.message_th,
-                                           error.message_en))
+                    problems.append(problem("submitted_at", "answer_unreadable", _joined(value), error.message_th,
+                                            error.message_en, question=header, reason="timestamp"))
                 continue
             if _get(data, column.field) is None:  # two columns for one field: the first answer wins
                 _set(data, column.field, value)
         if submitted_at is not None:
             data["submitted_at"] = submitted_at
+        for column in self.columns:
+            if column.required and _get(data, column.field) is None and not any(
+                    p.field == column.field for p in problems):
+                problems.append(problem(column.field, "answer_missing", None, *_MISSING[column.field],
+                                        question=plan.header_of(column.field) or column.title, reason="missing"))
         if response_id is None:
-            name = data.get("lao", {}).get("name")
-            if submitted_at is None and not errors:
-                column = next(c for c in self.columns if c.field == "submitted_at")
-                errors.append(RowError(row, column.title, "submitted_at", "missing",
-                                       "ไม่มีวันเวลาที่ส่ง (ประทับเวลา)", "the row has no timestamp"))
-            response_id = derived_response_id(submitted_at, name) if submitted_at and isinstance(name, str) else "-"
+            response_id = _row_response_id(submitted_at, data.get("lao", {}), values)
         data.update(campaign=campaign or self.campaign, source=source, source_response_id=response_id)
-        # Projects left blank on the form are no projects; the ones answered keep their numbers in errors.
+        # Projects left blank on the form are no projects; the ones answered keep their numbers in problems.
         numbers = [i for i, project in enumerate(data.get("projects", [])) if project]
         if "projects" in data:
             data["projects"] = [data["projects"][i] for i in numbers]
-        try:
-            submission = Submission.model_validate(data)
-        except ValidationError as error:
-            # The Thai message quotes what was written, as the English one does, so the official can find it.
-            written = {field_path(e["loc"]): e["input"] for e in error.errors() if isinstance(e.get("input"), str)}
-            for item in field_errors(error.errors()):
-                path = re.sub(r"^projects\[([0-9]+)\]", lambda m: f"projects[{numbers[int(m[1])]}]", item.field)
-                message_th = item.message_th
-                value = written.get(item.field)
-                if value and len(value) <= 80 and value not in message_th:
-                    message_th += f" ('{value}')"
-                column_title = plan.header_of(path) or self.title_of(path)
-                errors.append(RowError(row, column_title, path, item.code, message_th, item.message_en))
-            return None, errors
-        return (None, errors) if errors else (submission, [])
+
+        def on_form(path: str) -> str:
+            return re.sub(r"^projects\[([0-9]+)\]", lambda m: f"projects[{numbers[int(m[1])]}]", path)
+
+        return read_submission(data, problems=problems, field_of=on_form,
+                               question_of=lambda path: plan.header_of(path) or self.title_of(path))
 
     def response_row(self, timestamp: str, respondent_email: str | None,
                      answers: Mapping[str, Answer]) -> tuple[list[str], list[Answer]]:
@@ -214,6 +212,26 @@ class FormMapping:
                 headers.append(column.title)
                 values.append(extra[column.connector])
         return headers, values
+
+
+_MISSING: dict[str, tuple[str, str]] = {
+    "submitted_at": ("ไม่มีวันเวลาที่ส่ง (ประทับเวลา)", "the response has no timestamp"),
+    "lao.name": ("ไม่ได้ระบุชื่อองค์กรปกครองส่วนท้องถิ่น", "the LAO's name was left blank"),
+    "lao.province": ("ไม่ได้ระบุจังหวัด", "the province was left blank"),
+}
+
+
+def _row_response_id(submitted_at: datetime | None, lao: dict[str, Any], values: Sequence[Answer]) -> str:
+    """A CSV row's stable id: its timestamp and LAO (name, else code), so that a re-import finds it again;
+    without a timestamp or any LAO, the whole row's answers."""
+    name, code = lao.get("name"), lao.get("code")
+    who = name if isinstance(name, str) and thai.clean_text(name) else None
+    if who is None and isinstance(code, str) and thai.clean_text(code):
+        who = "#" + thai.to_arabic_digits(thai.clean_text(code))
+    if submitted_at is not None and who is not None:
+        return derived_response_id(submitted_at, who)
+    cells = json.dumps([_joined(v) for v in values], ensure_ascii=False)
+    return "row-" + hashlib.sha256(cells.encode()).hexdigest()[:24]
 
 
 def _blank(value: Answer) -> bool:

@@ -35,11 +35,11 @@ def canonical_district(text: str, province_code: str | None) -> str:
 
 
 def canonical_lao(lao: Lao) -> Lao:
-    province, province_code = canonical_province(lao.province)
+    province, province_code = canonical_province(lao.province) if lao.province else (None, None)
     district = canonical_district(lao.district, province_code) if lao.district else None
     lao_type = (thai.lao_type_name(lao.type) or thai.clean_text(lao.type)) if lao.type else None
     return lao.model_copy(update={
-        "name": thai.expand_lao_name(lao.name),
+        "name": thai.expand_lao_name(lao.name) if lao.name else None,
         "type": lao_type,
         "province": province,
         "district": district,
@@ -77,3 +77,11 @@ def implausible_time(submission: Submission) -> bool:
     """A form timestamp outside 2000–2200 is a typo or a wrong era, and too far out to convert safely."""
     moment = submission.submitted_at
     return moment is not None and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR
+
+
+def has_answers(submission: Submission) -> bool:
+    """Whether a response holds any answer at all (a value, or one kept as written that could not be taken):
+    one without is no form response."""
+    answers = submission.model_dump(exclude={"campaign", "source", "source_response_id", "submitted_at"},
+                                    exclude_defaults=True)
+    return bool(answers)

@@ -1,5 +1,9 @@
 """Intake's own collection: one document per revision, holding the raw answers, the canonical
-submission and, until the relay has published it, the `submission.received` event (the outbox)."""
+submission and, until the relay has published it, the `submission.received` event (the outbox).
+
+Revisions are numbered in the order they arrive, but which one counts follows the form's own time: a response
+older than the newest one held (a backfill, an older download pasted under a newer one, a re-import) is kept
+in the history as `in_order: false` and never published, so it never supersedes a newer one anywhere."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.intake.identity import content_hash, lao_key, submission_id
+from services.intake.identity import code_only, content_hash, lao_key, submission_id
 from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionReceived
 from shared.geo import lao_summary
 from shared.outbox import OUTBOX, with_outbox
@@ -32,6 +36,7 @@ class Accepted:
     received_at: datetime
     duplicate: bool
     supersedes: int | None
+    current: bool = True  # False: older (by the form's time) than a response already held, kept as history
 
 
 class RevisionRaceLost(RuntimeError):
@@ -49,29 +54,46 @@ class _Prepared:
     lao: LaoSummary
     key: str
     submission_id: str
+    edit_url: str | None = None
 
 
 @dataclass
 class _Held:
-    """What the store already holds of one application, enough to decide whether a response is a repeat."""
+    """What the store already holds of one application, enough to decide whether a response is a repeat and
+    whether it is newer than what counts now."""
 
     latest: int = 0
     revisions: list[dict[str, Any]] = field(default_factory=list)
 
     def duplicate_of(self, prepared: _Prepared) -> dict[str, Any] | None:
-        """The revision this response repeats: the same answers as the latest revision, or the same answers
-        with the same form timestamp as any revision (the same response arriving again by another way, even
-        after the LAO has sent a newer one)."""
+        """The revision this response repeats: the same answers with the same form timestamp as any revision
+        (the same response arriving again by another way, even after the LAO has sent a newer one). Without a
+        form timestamp, the same answers as the latest revision."""
         submitted = _utc(prepared.submission.submitted_at)
         for held in self.revisions:
             if held["content_hash"] != prepared.digest:
                 continue
-            if held["revision"] == self.latest:
-                return held
             other = _utc(held.get("submitted_at"))
-            if submitted is not None and other is not None and abs(submitted - other) <= SAME_RESPONSE_WINDOW:
+            if submitted is None:
+                if held["revision"] == self.latest:
+                    return held
+            elif other is not None and abs(submitted - other) <= SAME_RESPONSE_WINDOW:
                 return held
         return None
+
+    def counting(self) -> int | None:
+        """The revision that counts now: the newest one that arrived in the form's order."""
+        return max((h["revision"] for h in self.revisions if h.get("in_order", True)), default=None)
+
+    def in_order(self, moment: datetime) -> bool:
+        """Whether a response of this form time is at least as new as every one held (so it counts)."""
+        newest = max((_form_time(h) for h in self.revisions), default=None)
+        return newest is None or _utc(moment) >= newest  # type: ignore[operator]
+
+
+def _form_time(document: dict[str, Any]) -> datetime:
+    """When the applicant answered: the form's timestamp, else (a JSON post without one) when it arrived."""
+    return _utc(document.get("submitted_at")) or _utc(document["received_at"])  # type: ignore[return-value]
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -80,7 +102,8 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-_HELD_FIELDS = {"submission_id": 1, "revision": 1, "received_at": 1, "content_hash": 1, "submitted_at": 1}
+_HELD_FIELDS = {"submission_id": 1, "revision": 1, "received_at": 1, "content_hash": 1, "submitted_at": 1,
+                "in_order": 1}
 
 
 class SubmissionStore:
@@ -95,36 +118,40 @@ class SubmissionStore:
                                           name="submission_revision")
         await self.revisions.create_index([("submission_id", 1), ("content_hash", 1)], name="submission_content")
         await self.revisions.create_index([("campaign", 1), ("received_at", 1)], name="campaign_received")
+        await self.revisions.create_index([("campaign", 1), ("canonical.lao.code", 1)], name="campaign_lao_code")
 
-    async def accept(self, submission: Submission, raw: dict[str, Any], received_at: datetime) -> Accepted:
-        """Store one response as a new revision with its event, atomically; a repeat changes nothing."""
-        prepared = _prepare(submission, raw)
-        existing = await self._find_duplicate(prepared)
-        if existing is not None:
-            return existing
+    async def accept(self, submission: Submission, raw: dict[str, Any], received_at: datetime, *,
+                     edit_url: str | None = None) -> Accepted:
+        """Store one response as a new revision with its event, atomically; a repeat changes nothing.
+
+        `edit_url` is the form's own link for the applicant to edit this response: kept with the revision and
+        carried to validation (for the "returned for correction" notice); personal, never logged."""
+        prepared = (await self._prepare_all([(submission, raw)]))[0]
+        prepared.edit_url = edit_url
         for _ in range(_REVISION_RACE_ATTEMPTS):
-            latest = await self.revisions.find_one({"submission_id": prepared.submission_id}, {"revision": 1},
-                                                   sort=[("revision", DESCENDING)])
-            revision = (latest["revision"] + 1) if latest else 1
+            existing = await self._find_duplicate(prepared)
+            if existing is not None:
+                return existing
+            held = (await self._held([prepared.submission_id]))[prepared.submission_id]
+            revision = held.latest + 1
+            in_order = held.in_order(prepared.submission.submitted_at or received_at)
             try:
-                await self.revisions.insert_one(_document(prepared, revision, received_at))
-            except DuplicateKeyError as error:
-                if (error.details or {}).get("keyPattern", {}).get("source"):
-                    # The same response arrived concurrently and won: it is that one.
-                    duplicate = await self._find_duplicate(prepared)
-                    if duplicate is not None:
-                        return duplicate
-                continue  # another revision of this LAO took the number: take the next one
-            return _new(prepared, revision, received_at)
+                await self.revisions.insert_one(_document(prepared, revision, received_at, in_order=in_order))
+            except DuplicateKeyError:
+                # The same response arrived concurrently and won (found above on the next pass), or another
+                # revision of this LAO took the number: take the next one.
+                continue
+            return _new(prepared, revision, received_at, in_order=in_order, supersedes=held.counting())
         raise RevisionRaceLost(prepared.submission_id)
 
     async def accept_many(self, batch: Sequence[tuple[Submission, dict[str, Any]]],
                           received_at: datetime) -> list[Accepted]:
         """Many responses (a CSV import's batch) with a few reads and one insert instead of a round trip each.
 
-        Decides repeats and revision numbers from what the store holds, in order; if a concurrent writer took
-        a revision number meanwhile, the rest of the batch goes the one-by-one way, which retries."""
-        prepared = [_prepare(submission, raw) for submission, raw in batch]
+        Decides repeats, revision numbers and which responses count from what the store holds, in order; if a
+        concurrent writer took a revision number meanwhile, the rest of the batch goes the one-by-one way,
+        which retries."""
+        prepared = await self._prepare_all(batch)
         if not prepared:
             return []
         held = await self._held([p.submission_id for p in prepared])
@@ -138,16 +165,18 @@ class SubmissionStore:
             found = found or state.duplicate_of(item)
             if found is not None:
                 results.append(Accepted(found["submission_id"], found["revision"], found["received_at"],
-                                        duplicate=True, supersedes=None))
+                                        duplicate=True, supersedes=None, current=found.get("in_order", True)))
                 continue
             revision = state.latest + 1
-            document = _document(item, revision, received_at)
+            in_order = state.in_order(item.submission.submitted_at or received_at)
+            supersedes = state.counting()
+            document = _document(item, revision, received_at, in_order=in_order)
             state.latest = revision
             state.revisions.append({k: document.get(k) for k in _HELD_FIELDS})
             exact[(item.submission.source, item.submission.source_response_id, item.digest)] = document
             documents.append(document)
             positions.append(index)
-            results.append(_new(item, revision, received_at))
+            results.append(_new(item, revision, received_at, in_order=in_order, supersedes=supersedes))
         if documents:
             try:
                 await self.revisions.insert_many(documents, ordered=True)
@@ -158,6 +187,26 @@ class SubmissionStore:
                     item = prepared[index]
                     results[index] = await self.accept(item.submission, item.raw, received_at)
         return [result for result in results if result is not None]
+
+    async def _prepare_all(self, batch: Sequence[tuple[Submission, dict[str, Any]]]) -> list[_Prepared]:
+        """Each response with its application. A response that left the LAO's name blank but gave its code
+        joins the application already held under a name for that code, if there is one."""
+        prepared = [_prepare(submission, raw) for submission, raw in batch]
+        by_code = {(p.submission.campaign, p.submission.lao.code) for p in prepared if code_only(p.key)}
+        if not by_code:
+            return prepared
+        named: dict[tuple[str, str | None], dict[str, Any]] = {}
+        for campaign, code in sorted(by_code, key=str):
+            found = await self.revisions.find_one(
+                {"campaign": campaign, "canonical.lao.code": code, "lao_key": {"$not": {"$regex": ":#"}}},
+                {"lao_key": 1, "submission_id": 1}, sort=[("received_at", 1)])
+            if found is not None:
+                named[(campaign, code)] = found
+        for item in prepared:
+            joined = named.get((item.submission.campaign, item.submission.lao.code)) if code_only(item.key) else None
+            if joined is not None:
+                item.key, item.submission_id = joined["lao_key"], joined["submission_id"]
+        return prepared
 
     async def _held(self, submission_ids: Sequence[str]) -> dict[str, _Held]:
         """Each application's revisions, their small fields only, through the (submission_id, revision) index:
@@ -193,7 +242,7 @@ class SubmissionStore:
         if found is None:
             return None
         return Accepted(found["submission_id"], found["revision"], found["received_at"], duplicate=True,
-                        supersedes=None)
+                        supersedes=None, current=found.get("in_order", True))
 
     async def history(self, sub_id: str) -> list[dict[str, Any]]:
         return await self.revisions.find(
@@ -215,17 +264,18 @@ def _prepare(submission: Submission, raw: dict[str, Any]) -> _Prepared:
                      key=key, submission_id=submission_id(submission.campaign, key))
 
 
-def _document(prepared: _Prepared, revision: int, received_at: datetime) -> dict[str, Any]:
+def _document(prepared: _Prepared, revision: int, received_at: datetime, *, in_order: bool = True
+              ) -> dict[str, Any]:
     submission, sub_id = prepared.submission, prepared.submission_id
     event = SubmissionReceived(
         submission_id=sub_id, revision=revision, campaign=submission.campaign,
         source=submission.source, source_response_id=submission.source_response_id,
         received_at=received_at, lao=prepared.lao,
         contact=ContactSummary(name=submission.contact.name, email=submission.contact.email),
-        submission=submission,
+        submission=submission, edit_url=prepared.edit_url,
     )
     envelope = Envelope.build(event, producer=PRODUCER, correlation_id=sub_id)
-    return with_outbox({
+    document = {
         "_id": f"{sub_id}/r{revision}",
         "submission_id": sub_id,
         "revision": revision,
@@ -239,9 +289,14 @@ def _document(prepared: _Prepared, revision: int, received_at: datetime) -> dict
         "received_event_id": envelope.event_id,
         "raw": prepared.raw,
         "canonical": prepared.canonical,
-    }, envelope)
+        "in_order": in_order,
+        "edit_url": prepared.edit_url,
+    }
+    # An older response is history only: published, it would supersede the newer one downstream.
+    return with_outbox(document, envelope) if in_order else document
 
 
-def _new(prepared: _Prepared, revision: int, received_at: datetime) -> Accepted:
+def _new(prepared: _Prepared, revision: int, received_at: datetime, *, in_order: bool,
+         supersedes: int | None) -> Accepted:
     return Accepted(prepared.submission_id, revision, received_at, duplicate=False,
-                    supersedes=revision - 1 if revision > 1 else None)
+                    supersedes=supersedes if in_order else None, current=in_order)

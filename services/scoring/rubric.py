@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from services.scoring.committee import CommitteeJudgement, ReviewerMark, combine
 from shared import thai
 from shared.events import CriterionScore
-from shared.submission import Submission
+from shared.submission import Project, Submission
 
 Tier = Literal["outstanding", "efficient", "not_selected"]
 UNKNOWN_SIZE_GROUP = "unknown"
@@ -660,19 +660,23 @@ def _band_outcome(bands: list[Band], value: Decimal, amount_th: str, amount_en: 
             f"{amount_en} (band: {_num(chosen.min)} {_plural(chosen.min, one, many)} or more)")
 
 
+def _project_name(index: int, project: Project) -> str:
+    return project.name or f"#{index + 1}"
+
+
 def _counted(submission: Submission, count: str) -> list[str]:
-    projects = submission.projects
+    projects = list(enumerate(submission.projects))
     if count == "projects":
-        return [project.name for project in projects]
+        return [_project_name(i, project) for i, project in projects]
     if count.startswith("projects_with_status:"):
         status = count.split(":", 1)[1]
-        return [project.name for project in projects if project.status == status]
+        return [_project_name(i, project) for i, project in projects if project.status == status]
     if count == "projects_with_outcomes":
-        return [project.name for project in projects if project.outcomes and project.outcomes.strip()]
+        return [_project_name(i, project) for i, project in projects if project.outcomes and project.outcomes.strip()]
     if count == "partners":
         return _distinct(submission.partners)
     if count == "evidence_urls":
-        return _distinct([url for project in projects for url in project.evidence_urls])
+        return _distinct([url for _, project in projects for url in project.evidence_urls])
     if count == "dimensions":
         return _distinct(list(submission.dimensions))
     raise AssertionError(f"unhandled count {count!r}")  # CountOf is closed; the model rejects others

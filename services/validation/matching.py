@@ -144,8 +144,10 @@ def match_lao(*, name: str, lao_type: str | None, code: object, province_code: s
     wanted = lookup_code(code)
     if wanted is not None and lookup.by_code is not None and lookup.by_code.code == wanted:
         found = lookup.by_code
+        # A name left blank neither confirms nor contradicts the code: name_similarity None.
         return RegistryMatch(status="matched", method="code", lao=found, confidence=1.0,
-                             candidates=(Candidate(found, 1.0),), name_similarity=similarity(name, found.name))
+                             candidates=(Candidate(found, 1.0),),
+                             name_similarity=similarity(name, found.name) if name.strip() else None)
     in_province = [lao for lao in lookup.in_province if province_code is None or lao.province_code == province_code]
     if wanted is not None:
         closest = _suggestions(_ranked(name, in_province))

@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 from geothai.types import District, Province
 
 from services.validation.lao_types import canonical_lao_type, type_en, type_in_name
-from services.validation.matching import CODE_NAME_THRESHOLD, Candidate, RegistryLookup, RegistryMatch, match_lao
+from services.validation.matching import (
+    CODE_NAME_THRESHOLD,
+    Candidate,
+    RegistryLao,
+    RegistryLookup,
+    RegistryMatch,
+    match_lao,
+)
 from shared import geo, thai
 from shared.campaign import Campaign
 from shared.events import (
@@ -88,6 +95,22 @@ _RULES = (
          "ส่งข้อมูลเมื่อ {submitted_th} หลังกำหนดส่ง {deadline_th} รับไว้พิจารณาโดยบันทึกว่าส่งล่าช้า",
          "Submitted {submitted_en}, after the deadline of {deadline_en}; accepted and flagged as late."),
     # (c) required answers
+    Rule("LAO_NAME_MISSING", "return", "lao.name",
+         "ไม่ได้ระบุชื่อองค์กรปกครองส่วนท้องถิ่น โปรดระบุชื่อ อปท. (และรหัส อปท. 7 หลัก ถ้ามี)",
+         "The LAO's name is missing: give its name (and its 7-digit LAO code, if known)."),
+    Rule("LAO_ATTACHED_BY_OFFICE", "warning", "lao.code",
+         "ระบบระบุ อปท. จากคำตอบไม่ได้ {office} จึงระบุว่าแบบรายงานนี้เป็นของ อปท. รหัส {lao_code} "
+         "(เขียนไว้ในแบบว่า \"{written}\") เหตุผล: {reason}",
+         "The LAO could not be identified from the answers; {office} attached this response to LAO code "
+         "{lao_code} (the form says \"{written}\"). Reason: {reason}"),
+    Rule("LAO_NAME_FROM_REGISTRY", "warning", "lao.name",
+         "ไม่ได้ระบุชื่อ อปท. ระบบใช้ชื่อตามทะเบียนของรหัส {lao_code}: \"{registry_name}\" หากไม่ใช่ อปท. ของท่าน "
+         "โปรดแก้ไขรหัส",
+         "The LAO's name is missing; the registry's name for code {lao_code} is used: \"{registry_name}\". If that "
+         "is not your LAO, correct the code."),
+    Rule("PROVINCE_FROM_REGISTRY", "warning", "lao.province",
+         "ไม่ได้ระบุจังหวัด ระบบใช้จังหวัดตามทะเบียนของรหัส {lao_code}: จังหวัด{province_th}",
+         "The province is missing; the registry's province for code {lao_code} is used: {province_en}."),
     Rule("DISTRICT_MISSING", "return", "lao.district",
          "ไม่ได้ระบุอำเภอที่ตั้งของ อปท.",
          "The district (amphoe) where the LAO is located is missing."),
@@ -112,6 +135,30 @@ _RULES = (
     Rule("PROJECTS_MISSING", "return", "projects",
          "ไม่มีโครงการ โปรดระบุโครงการเมืองอัจฉริยะอย่างน้อยหนึ่งโครงการ",
          "No project was given: describe at least one Smart City project."),
+    Rule("PROJECT_NAME_MISSING", "return", "projects[{index}].name",
+         "โครงการที่ {number} ไม่ได้ระบุชื่อโครงการ โปรดระบุชื่อ",
+         "Project {number} has no name: give its name."),
+    # (c2) answers intake kept as written because it could not take them as values
+    Rule("ANSWER_UNREADABLE", "return", "{field}",
+         "อ่านคำตอบข้อ \"{question}\" ไม่ได้ ({reason_th}) ที่กรอกไว้: \"{written}\" โปรดแก้ไข",
+         "The answer to \"{question}\" cannot be read ({reason_en}); it says: \"{written}\". Please correct it."),
+    Rule("ANSWER_OUT_OF_RANGE", "return", "{field}",
+         "คำตอบข้อ \"{question}\" อยู่นอกช่วงที่รับได้ ({reason_th}) ที่กรอกไว้: \"{written}\" โปรดแก้ไข",
+         "The answer to \"{question}\" is out of range ({reason_en}); it says: \"{written}\". Please correct it."),
+    Rule("ANSWER_CHOICE_UNKNOWN", "return", "{field}",
+         "คำตอบข้อ \"{question}\" ไม่ใช่ตัวเลือกของแบบฟอร์ม ({reason_th}) ที่กรอกไว้: \"{written}\" "
+         "โปรดเลือกจากตัวเลือกที่มี",
+         "The answer to \"{question}\" is not one of the form's choices ({reason_en}); it says: \"{written}\". "
+         "Please choose one of the choices."),
+    Rule("ANSWER_MISSING", "return", "{field}",
+         "ไม่ได้ตอบข้อ \"{question}\" ซึ่งต้องตอบ",
+         "The question \"{question}\" must be answered."),
+    Rule("ANSWER_TOO_LONG", "return", "{field}",
+         "คำตอบข้อ \"{question}\" ยาวเกินกำหนด ({reason_th}) โปรดตัดให้สั้นลง",
+         "The answer to \"{question}\" is too long ({reason_en}); please shorten it."),
+    Rule("ANSWER_INVALID", "return", "{field}",
+         "คำตอบข้อ \"{question}\" ไม่ถูกต้อง ({reason_th}) ที่กรอกไว้: \"{written}\" โปรดแก้ไข",
+         "The answer to \"{question}\" is not valid ({reason_en}); it says: \"{written}\". Please correct it."),
     # (d) province and district against the DOPA register
     Rule("PROVINCE_MISSING", "return", "lao.province",
          "ไม่ได้ระบุจังหวัด",
@@ -327,6 +374,12 @@ class _Case:
     registry: RegistryMatch | None = None  # None when no registry was consulted
 
     @property
+    def timestamp_to_correct(self) -> bool:
+        """The form's timestamp could not be read (intake kept it as written): the deadline waits for it."""
+        problems = getattr(self.submission, "answer_problems", None) or ()
+        return self.stamped_at is None and any(p.field == "submitted_at" for p in problems)
+
+    @property
     def judged_at(self) -> datetime:
         """The moment the deadline is judged on: the form's timestamp, unless absent or impossible."""
         if self.stamped_at is not None and self.timestamp_trusted:
@@ -369,7 +422,9 @@ def _identified(match: RegistryMatch | None) -> bool:
     """Matched, and not by a code whose registry name is another LAO's."""
     if match is None or match.status != "matched" or match.lao is None:
         return False
-    return not (match.method == "code" and (match.name_similarity or 0.0) < CODE_NAME_THRESHOLD)
+    # A name left blank (name_similarity None) does not contradict the code.
+    return not (match.method == "code" and match.name_similarity is not None
+                and match.name_similarity < CODE_NAME_THRESHOLD)
 
 
 def _eligible(campaign: Campaign) -> tuple[list[str], str, str]:
@@ -410,6 +465,8 @@ def check_timestamp(case: _Case) -> Iterator[Issue]:
 
 
 def check_submission_period(case: _Case) -> Iterator[Issue]:
+    if case.timestamp_to_correct:
+        return  # when it arrived says nothing of when it was answered (a backfill): the timestamp is corrected first
     campaign, at = case.campaign, case.judged_at
     when = {"submitted_th": thai_datetime(at), "submitted_en": english_datetime(at)}
     if at < campaign.opens_at:
@@ -422,6 +479,16 @@ def check_submission_period(case: _Case) -> Iterator[Issue]:
 
 
 # --- (c) required answers --------------------------------------------------------------------------------
+
+
+def check_lao_name(case: _Case) -> Iterator[Issue]:
+    if _text(case.submission.lao.name):
+        return
+    match = case.registry
+    if match is not None and match.status == "matched" and match.method == "code" and match.lao is not None:
+        yield _issue("LAO_NAME_FROM_REGISTRY", lao_code=match.lao.code, registry_name=match.lao.name)
+    else:
+        yield _issue("LAO_NAME_MISSING")
 
 
 def check_required_answers(case: _Case) -> Iterator[Issue]:
@@ -450,7 +517,13 @@ def check_required_answers(case: _Case) -> Iterator[Issue]:
 
 def check_province(case: _Case) -> Iterator[Issue]:
     given = _text(case.submission.lao.province)
-    if not given:
+    located = _located_by_code(case)
+    if not given and located is not None:
+        province = geo.resolve_province(located.province_code)
+        yield _issue("PROVINCE_FROM_REGISTRY", lao_code=located.code,
+                     province_th=province.name_th if province else located.province_code,
+                     province_en=province.name_en if province else located.province_code)
+    elif not given:
         yield _issue("PROVINCE_MISSING")
     elif case.province is None:
         yield _issue("PROVINCE_UNKNOWN", value=given)
@@ -500,6 +573,14 @@ def check_lao_code(case: _Case) -> Iterator[Issue]:
                      district_th=district.name_th, district_en=district.name_en, district_code=district.code)
 
 
+def _located_by_code(case: _Case) -> RegistryLao | None:
+    """The registry's LAO when the code decided the match: its place stands in for a province left blank."""
+    match = case.registry
+    if match is not None and match.status == "matched" and match.method == "code" and _identified(match):
+        return match.lao
+    return None
+
+
 def _matched_by_code(case: _Case) -> bool:
     return case.registry is not None and case.registry.status == "matched" and case.registry.method == "code"
 
@@ -535,6 +616,8 @@ def check_registry(case: _Case) -> Iterator[Issue]:
     if match.status == "no_registry":
         yield _issue("LAO_NOT_VERIFIED", name=name, reason_th="ระบบยังไม่ได้นำเข้าทะเบียน อปท.",
                      reason_en="no registry has been imported")
+    elif province is None and _located_by_code(case) is not None and match.lao is not None:
+        yield from _check_matched(case, match, name)  # the code placed it: PROVINCE_FROM_REGISTRY says so
     elif province is None:
         return  # PROVINCE_MISSING / PROVINCE_UNKNOWN already say what to fix; the registry is per province
     elif match.status == "not_covered":
@@ -681,13 +764,17 @@ def check_projects(case: _Case) -> Iterator[Issue]:
     for index, project in enumerate(case.submission.projects or ()):
         name = _text(project.name)
         about = {"index": index, "number": index + 1, "name": name}
+        if not name:
+            yield _issue("PROJECT_NAME_MISSING", **about)
         undeclared = [d for d in dict.fromkeys(project.dimensions or ()) if d not in declared and d in thai.DIMENSIONS]
         if undeclared:
             yield _issue("PROJECT_DIMENSION_NOT_DECLARED", **about,
                          dimensions_th=", ".join(thai.DIMENSIONS.get(d, (d, d))[0] for d in undeclared),
                          dimensions_en=", ".join(thai.DIMENSIONS.get(d, (d, d))[1] for d in undeclared))
         key = name.replace(" ", "").casefold()
-        if key in first_by_name:
+        if not key:
+            pass  # PROJECT_NAME_MISSING says it
+        elif key in first_by_name:
             yield _issue("PROJECT_NAME_DUPLICATE", **about, first_number=first_by_name[key] + 1)
         else:
             first_by_name[key] = index
@@ -696,7 +783,27 @@ def check_projects(case: _Case) -> Iterator[Issue]:
         yield from check_project_details(case, project, about)
 
 
+_ANSWER_RULES = {"answer_unreadable": "ANSWER_UNREADABLE", "answer_out_of_range": "ANSWER_OUT_OF_RANGE",
+                 "choice_unknown": "ANSWER_CHOICE_UNKNOWN", "answer_missing": "ANSWER_MISSING",
+                 "answer_too_long": "ANSWER_TOO_LONG", "answer_invalid": "ANSWER_INVALID"}
+# Missing answers that have a rule of their own (with what the registry can fill in).
+_MISSING_WITH_OWN_RULE = frozenset({"lao.name", "lao.province"})
+
+
+def check_answers_kept_as_written(case: _Case) -> Iterator[Issue]:
+    """Every answer intake could not take (an unreadable number, an unknown choice, a required answer left
+    blank): the response goes back for correction, quoting what was written."""
+    for problem in getattr(case.submission, "answer_problems", None) or ():
+        if problem.code == "answer_missing" and problem.field in _MISSING_WITH_OWN_RULE:
+            continue
+        question = problem.question or problem.field  # a JSON post has no question titles
+        yield _issue(_ANSWER_RULES.get(problem.code, "ANSWER_INVALID"), field=problem.field, question=question,
+                     written=problem.written or "", reason_th=problem.message_th, reason_en=problem.message_en)
+
+
 CHECKS: tuple[Check, ...] = (
+    check_answers_kept_as_written,
+    check_lao_name,
     check_lao_type,
     check_name_matches_type,
     check_timestamp,
@@ -795,14 +902,15 @@ def _summary(submission: Submission, case: _Case) -> LaoSummary:
 
 
 def validate(submission: Submission, campaign: Campaign, received_at: datetime,
-             registry: RegistryLookup | None = None) -> Verdict:
+             registry: RegistryLookup | None = None, attachment: OfficeAttachment | None = None) -> Verdict:
     """Runs every check and adds their findings up: any reject → rejected, else any return → returned,
     else validated (warnings go along).
 
     `registry` is what DLA's LAO registry holds for this submission (the handler fetches it); with it the
     LAO is matched by code or name and the summary carries the registry's code and size class. Without it
     (None) the registry is not consulted at all; `RegistryLookup.empty()` means no registry was imported,
-    which is a warning (LAO_NOT_VERIFIED), never a reason to stop.
+    which is a warning (LAO_NOT_VERIFIED), never a reason to stop. `attachment` is an office's word on the
+    LAO (the caller has put its code in `submission`): the verdict carries it as a warning.
 
     Never raises on odd submission data: a check that fails anyway becomes a RULE_FAILED finding and the
     other checks still run. `received_at` is the service's own clock (naive means UTC).
@@ -819,11 +927,26 @@ def validate(submission: Submission, campaign: Campaign, received_at: datetime,
             issues.extend(check(case))
         except Exception as error:
             issues.append(_issue("RULE_FAILED", check=check.__name__, error=type(error).__name__))
+    if attachment is not None:
+        issues.append(_issue("LAO_ATTACHED_BY_OFFICE", lao_code=attachment.lao_code, office=attachment.office,
+                             written=attachment.written or "-", reason=attachment.reason))
     return Verdict(
         outcome=_outcome(issues),
         issues=issues,
         lao=_summary(submission, case),
         judged_at=case.judged_at,
-        late=campaign.is_late(case.judged_at),
+        late=not case.timestamp_to_correct and campaign.is_late(case.judged_at),
         registry=case.registry,
     )
+
+
+
+@dataclass(frozen=True)
+class OfficeAttachment:
+    """An office's word on which registry LAO an unidentified response belongs to (reporting audits it)."""
+
+    lao_code: str
+    office: str
+    written: str  # the LAO as the response names it
+    reason: str
+

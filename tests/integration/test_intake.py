@@ -71,7 +71,11 @@ async def test_an_edited_form_response_keeps_its_id_and_becomes_a_new_revision(n
             first["submission_id"], 2, False)
 
 
-async def test_malformed_input_names_each_field_in_thai_and_english(namespace: Namespace) -> None:
+async def test_a_response_with_bad_answers_is_kept_and_each_answer_is_named_in_thai_and_english(
+        namespace: Namespace) -> None:
+    """A real response is never turned away: each answer that cannot be taken is named with what was written,
+    and the response goes on to validation, which returns it for correction. 422 is only for a request that is
+    not a response (here: a campaign that does not exist)."""
     body = canonical_submission()
     body["lao"] = {"name": "", "code": "12345", "province": "ชัยภูมิ"}
     body["readiness"] = {"has_plan": "บางที"}
@@ -79,12 +83,22 @@ async def test_malformed_input_names_each_field_in_thai_and_english(namespace: N
     async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
             httpx.AsyncClient(base_url=intake.url) as client:
         response = await client.post("/v1/submissions", json=body)
-        assert response.status_code == 422
-        errors = {e["field"]: e for e in response.json()["errors"]}
-        assert set(errors) == {"lao.name", "lao.code", "readiness.has_plan", "projects[0].budget_thb"}
-        for error in errors.values():
-            assert error["message_th"] and error["message_en"]
-        assert errors["readiness.has_plan"]["message_th"] == "ต้องตอบ ใช่ หรือ ไม่ใช่"
+        assert response.status_code == 202, response.text
+        answer = response.json()
+        assert answer["revision"] == 1 and answer["current"] is True
+        problems = {p["field"]: p for p in answer["problems"]}
+        assert set(problems) == {"lao.code", "readiness.has_plan", "projects[0].budget_thb"}
+        for problem in problems.values():
+            assert problem["message_th"] and problem["message_en"]
+        assert problems["readiness.has_plan"]["message_th"] == "ต้องตอบ ใช่ หรือ ไม่ใช่ — เขียนไว้ว่า “บางที”"
+        assert problems["readiness.has_plan"]["written"] == "บางที"
+        assert problems["projects[0].budget_thb"]["written"] == "ไม่ทราบ"
+
+        events = await drain(namespace, "validation")
+        assert [e.event_type for e in events] == ["submission.received"]
+        kept = {p["field"]: p for p in events[0].data["submission"]["answer_problems"]}
+        assert kept["lao.code"]["written"] == "12345"
+        assert kept["readiness.has_plan"]["code"] == "choice_unknown"
 
         unknown = await client.post("/v1/submissions", json=canonical_submission(campaign="fy2999"))
         assert unknown.status_code == 422

@@ -146,30 +146,38 @@ async def test_questions_the_mapping_does_not_know_are_reported_and_kept(namespa
         assert {"title": "คำถามใหม่ที่เพิ่มทีหลัง", "value": "คำตอบ"} in stored["raw"]["answers"]
 
 
-async def test_a_renamed_required_question_is_a_clear_error_naming_the_titles_it_looked_for(
+async def test_a_renamed_required_question_is_kept_as_an_unknown_question_and_a_missing_answer(
         namespace: Namespace) -> None:
+    """The form owner renamed a required question: the response is still a response. It is kept, the answer
+    under the new title is stored as an unknown question, and the missing answer goes to validation, which
+    returns the response for correction; the answer names the titles the mapping looked for."""
     body = response(answers={"จังหวัด": ..., "จังหวัดที่ตั้ง": "ชัยภูมิ"})
     async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
             httpx.AsyncClient(base_url=intake.url) as client:
-        refused = await client.post(FORM, json=body)
-        assert refused.status_code == 422
-        [error] = refused.json()["errors"]
-        assert (error["field"], error["column"], error["code"]) == ("lao.province", "จังหวัด", "column_missing")
-        assert "reference-form" in error["message_en"] and "ไฟล์จับคู่" in error["message_th"]
-        assert await _queued(namespace) == []
+        kept = await client.post(FORM, json=body)
+        assert kept.status_code == 202, kept.text
+        [problem] = kept.json()["problems"]
+        assert (problem["field"], problem["code"]) == ("lao.province", "answer_missing")
+        assert problem["message_th"] and problem["message_en"]
+        assert kept.json()["unknown_questions"] == ["จังหวัดที่ตั้ง"]
+        [event] = await _queued(namespace)
+        assert [p["field"] for p in event.data["submission"]["answer_problems"]] == ["lao.province"]
 
 
 async def test_an_answer_that_cannot_be_read_names_its_question_in_thai_and_english(namespace: Namespace) -> None:
-    body = response(answers={"โครงการที่ 1: งบประมาณ (บาท)": "ประมาณหนึ่งล้าน",
+    body = response(answers={"โครงการที่ 1: งบประมาณ (บาท)": "รอตั้งงบ",
                              "มีแพลตฟอร์มข้อมูลเมือง (City Data Platform) หรือไม่": "กำลังทำ"})
     async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
             httpx.AsyncClient(base_url=intake.url) as client:
-        refused = await client.post(FORM, json=body)
-        assert refused.status_code == 422
-        errors = {e["column"]: e for e in refused.json()["errors"]}
-        assert set(errors) == {"โครงการที่ 1: งบประมาณ (บาท)", "มีแพลตฟอร์มข้อมูลเมือง (City Data Platform) หรือไม่"}
-        assert "ประมาณหนึ่งล้าน" in errors["โครงการที่ 1: งบประมาณ (บาท)"]["message_th"]
-        assert errors["โครงการที่ 1: งบประมาณ (บาท)"]["message_en"].startswith("not an amount in baht")
+        kept = await client.post(FORM, json=body)
+        assert kept.status_code == 202, kept.text
+        problems = {p["column"]: p for p in kept.json()["problems"]}
+        assert set(problems) == {"โครงการที่ 1: งบประมาณ (บาท)", "มีแพลตฟอร์มข้อมูลเมือง (City Data Platform) หรือไม่"}
+        budget = problems["โครงการที่ 1: งบประมาณ (บาท)"]
+        assert budget["written"] == "รอตั้งงบ" and "รอตั้งงบ" in budget["message_th"]
+        assert budget["message_en"].startswith("not an amount in baht")
+        assert problems["มีแพลตฟอร์มข้อมูลเมือง (City Data Platform) หรือไม่"]["written"] == "กำลังทำ"
+        assert len(await _queued(namespace)) == 1
 
         unknown = await client.post("/v1/forms/no-such-form/responses", json=response())
         assert unknown.status_code == 404

@@ -56,7 +56,7 @@ async def upload(client: httpx.AsyncClient, content: bytes, **fields: str) -> ht
                              files={"file": ("responses.csv", content, "text/csv")}, timeout=120)
 
 
-async def test_a_sheets_export_imports_good_rows_and_reports_each_bad_one(namespace: Namespace) -> None:
+async def test_a_sheets_export_keeps_every_row_and_lists_each_answer_to_correct(namespace: Namespace) -> None:
     rows = [row(0), row(1, **{"มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่": "กำลังจัดทำ"}), row(2),
             row(3, timestamp="31/11/2568, 10:00:00"), row(4, **{"ชื่อองค์กรปกครองส่วนท้องถิ่น": ""}), row(5)]
     async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
@@ -64,19 +64,23 @@ async def test_a_sheets_export_imports_good_rows_and_reports_each_bad_one(namesp
         answer = await upload(client, sheet(rows, bom=True))
         assert answer.status_code == 200, answer.text
         summary = answer.json()
-        assert {k: summary[k] for k in ("rows", "imported", "new_revisions", "duplicates", "rejected")} == {
-            "rows": 6, "imported": 3, "new_revisions": 0, "duplicates": 0, "rejected": 3}
-        assert [(e["row"], e["column"], e["code"]) for e in summary["errors"]] == [
-            (3, "มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่", "yes_no"),
-            (5, "ประทับเวลา", "timestamp"),
-            (6, "ชื่อองค์กรปกครองส่วนท้องถิ่น", "missing"),
+        assert {k: summary[k] for k in ("rows", "imported", "new_revisions", "duplicates", "to_correct",
+                                        "rejected")} == {
+            "rows": 6, "imported": 6, "new_revisions": 0, "duplicates": 0, "to_correct": 3, "rejected": 0}
+        assert [(e["row"], e["column"], e["code"], e["written"]) for e in summary["errors"]] == [
+            (3, "มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่", "choice_unknown", "กำลังจัดทำ"),
+            (5, "ประทับเวลา", "answer_unreadable", "31/11/2568, 10:00:00"),
+            (6, "ชื่อองค์กรปกครองส่วนท้องถิ่น", "answer_missing", None),
         ]
         assert all(e["message_th"] and e["message_en"] for e in summary["errors"])
-        assert "ไม่รับ 3 แถว" in summary["message_th"]
+        assert "รับไว้ทุกแถว" in summary["message_th"] and "3 แถวมีคำตอบที่ต้องแก้ไข" in summary["message_th"]
+        # Each kept row carries its problems to validation, which returns it for correction.
+        kept = await intake.component.state["store"].revisions.find_one({"raw.row": 3})
+        assert [p["field"] for p in kept["canonical"]["answer_problems"]] == ["readiness.has_plan"]
 
         documents = await intake.component.state["store"].revisions.find({}).to_list(None)
         stored = next(d for d in documents if d["raw"]["row"] == 2)
-        assert stored["canonical"]["projects"][0]["description"] == "ประชาชนแจ้งเหตุ และติดตามสถานะผ่าน LINE"
+        assert stored["canonical"]["projects"][0]["description"] == "ประชาชนแจ้งเหตุ\nและติดตามสถานะผ่าน LINE"
         assert stored["canonical"]["contact"]["phone"] == "081-234-5678"
         assert stored["canonical"]["lao"]["province"] == "ชัยภูมิ"
         assert stored["source"] == "csv_import" and stored["source_response_id"].startswith("row-")
@@ -110,12 +114,16 @@ async def test_an_english_locale_export_with_us_dates_imports_with_date_order_md
     rows = [row(0, timestamp="11/25/2025 22:41:07"), row(1, timestamp="11/24/2025 9:05:00")]
     async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
             httpx.AsyncClient(base_url=intake.url) as client:
-        refused = (await upload(client, sheet(rows, ENGLISH_HEADER))).json()
-        assert refused["rejected"] == 2 and "date_order=MDY" in refused["errors"][0]["message_en"]
+        # Read as day/month, the dates cannot be read: the rows are kept, and the answer says what to do.
+        misread = (await upload(client, sheet(rows, ENGLISH_HEADER))).json()
+        assert (misread["rejected"], misread["to_correct"]) == (0, 2)
+        assert "date_order=MDY" in misread["errors"][0]["message_en"]
+        # Imported again with the right order: the same rows (same response ids) become revisions with a time.
         summary = (await upload(client, sheet(rows, ENGLISH_HEADER), date_order="MDY")).json()
-        assert summary["imported"] == 2
-        stored = await intake.component.state["store"].revisions.find_one({"raw.row": 2})
-        assert stored["canonical"]["submitted_at"] == "2025-11-25T22:41:07+07:00"
+        assert (summary["duplicates"], summary["to_correct"]) == (0, 0)
+        held = await intake.component.state["store"].revisions.find(
+            {"canonical.submitted_at": "2025-11-25T22:41:07+07:00"}).to_list(None)
+        assert len(held) == 1
 
 
 async def test_a_missing_required_column_imports_nothing(namespace: Namespace) -> None:
@@ -166,14 +174,15 @@ async def test_the_importer_tool_sends_the_file_in_parts_and_reports_every_row(n
             return code, progress.file.getvalue(), report.file.getvalue()  # type: ignore[attr-defined]
 
         code, progress, report = await asyncio.to_thread(run)
-        assert code == 1  # one row rejected
-        assert "rejected 1" in progress and "responses.csv" in progress
+        assert code == 0  # every row accepted; one will be returned for correction
+        assert "to correct 1" in progress and "rejected" not in progress and "responses.csv" in progress
+        assert "จะส่งกลับให้แก้ไข" in report
         assert "9" in report and "บางที" in report  # the row number (sheet row 9) and what was written
-        assert await intake.component.state["store"].revisions.count_documents({}) == 7
+        assert await intake.component.state["store"].revisions.count_documents({}) == 8
 
-        code, _, report = await asyncio.to_thread(run)
-        assert code == 1
-        assert await intake.component.state["store"].revisions.count_documents({}) == 7
+        code, progress, report = await asyncio.to_thread(run)
+        assert code == 0 and "duplicates 8" in progress
+        assert await intake.component.state["store"].revisions.count_documents({}) == 8
 
 
 async def test_the_importer_tool_stops_before_importing_when_a_column_is_missing(namespace: Namespace,

@@ -44,22 +44,31 @@ async def test_an_import_over_its_own_limit_is_refused_with_413(namespace: Names
         assert refused.json()["message_en"] == "The request body is larger than 97 KB."
 
 
-async def test_too_many_projects_and_too_long_answers_name_each_field(namespace: Namespace) -> None:
+async def test_too_many_projects_and_too_long_answers_are_kept_and_name_each_field(namespace: Namespace) -> None:
+    """Over a limit of the form is an answer to correct, not a reason to turn the response away: six projects
+    where five fit keep the first five, a too-long answer is left out and quoted. Only an answer beyond what any
+    form can send (the raw limit per answer) makes the request something other than a response."""
     six = canonical_submission(projects=[{"name": f"โครงการ {i}"} for i in range(6)])
     long = canonical_submission(projects=[{"name": "โครงการ", "description": "ข" * 2001}])
     long["lao"] = {**long["lao"], "name": "ก" * 201}
     async with InProcessService(SPEC, namespace.settings("intake")) as intake, \
             httpx.AsyncClient(base_url=intake.url) as client:
-        refused = await client.post("/v1/submissions", json=six)
-        assert refused.status_code == 422
-        [error] = refused.json()["errors"]
-        assert (error["field"], error["message_th"]) == ("projects", "มีได้ไม่เกิน 5 รายการ")
-        refused = await client.post("/v1/submissions", json=long)
-        assert refused.status_code == 422
-        errors = {e["field"]: e for e in refused.json()["errors"]}
-        assert errors["lao.name"]["message_th"] == "ยาวเกิน 200 ตัวอักษร"
-        assert errors["projects[0].description"]["message_th"] == "ยาวเกิน 2000 ตัวอักษร"
-        assert errors["lao.name"]["message_en"] == "String should have at most 200 characters"
+        kept = await client.post("/v1/submissions", json=six)
+        assert kept.status_code == 202, kept.text
+        [problem] = kept.json()["problems"]
+        assert (problem["field"], problem["code"]) == ("projects", "answer_too_long")
+        assert problem["message_th"].startswith("มีได้ไม่เกิน 5 รายการ")
+        stored = await intake.component.state["store"].revisions.find_one(
+            {"submission_id": kept.json()["submission_id"]})
+        assert [p["name"] for p in stored["canonical"]["projects"]] == [f"โครงการ {i}" for i in range(5)]
+
+        kept = await client.post("/v1/submissions", json=long)
+        assert kept.status_code == 202, kept.text
+        problems = {p["field"]: p for p in kept.json()["problems"]}
+        assert problems["lao.name"]["message_th"].startswith("ยาวเกิน 200 ตัวอักษร")
+        assert problems["projects[0].description"]["message_th"].startswith("ยาวเกิน 2000 ตัวอักษร")
+        assert problems["lao.name"]["message_en"].startswith("String should have at most 200 characters")
+        assert {p["code"] for p in problems.values()} == {"answer_too_long"}
 
         answers = {**FORM_RESPONSE["answers"], "ชื่อองค์กรปกครองส่วนท้องถิ่น": "ค" * 10_001}
         too_long = await client.post("/v1/forms/reference-form/responses", json={**FORM_RESPONSE, "answers": answers})

@@ -68,42 +68,47 @@ def test_a_missing_required_column_is_a_clear_error_naming_its_titles() -> None:
 
 def test_a_row_becomes_a_submission_with_a_response_id_derived_from_timestamp_and_lao() -> None:
     plan = REFERENCE.plan(THAI_HEADERS)
-    submission, errors = REFERENCE.read(plan, ROW, row=2, source="csv_import", response_id=None)
-    assert errors == [] and submission is not None
+    reading = REFERENCE.read(plan, ROW, row=2, source="csv_import", response_id=None)
+    submission = reading.submission
+    assert reading.problems == []
     assert submission.source_response_id.startswith("row-")
     assert submission.campaign == "fy2568"
     assert [p.name for p in submission.projects] == ["ตลาดชุมชนออนไลน์"]  # project 2 left blank: no project
-    again, _ = REFERENCE.read(plan, ROW, row=9, source="csv_import", response_id=None)
-    assert again is not None and again.source_response_id == submission.source_response_id
+    again = REFERENCE.read(plan, ROW, row=9, source="csv_import", response_id=None).submission
+    assert again.source_response_id == submission.source_response_id
 
 
-def test_each_bad_answer_is_reported_with_its_row_column_and_reason_in_thai_and_english() -> None:
+def test_each_bad_answer_is_kept_as_written_and_named_with_its_question_and_reason_in_thai_and_english() -> None:
     row = list(ROW)
     row[0] = "31/11/2568, 10:00:00"
     row[10] = "กำลังจัดทำ"
-    row[13], row[14] = "", "ประมาณหนึ่งล้าน"  # project 2: a budget without a name
-    submission, errors = REFERENCE.read(REFERENCE.plan(THAI_HEADERS), row, row=7, source="csv_import",
-                                        response_id=None)
-    assert submission is None
-    found = {(e.row, e.column, e.field, e.code) for e in errors}
+    row[13], row[14] = "", "งบประมาณยังไม่ได้รับอนุมัติ"  # project 2: a budget without a name
+    reading = REFERENCE.read(REFERENCE.plan(THAI_HEADERS), row, row=7, source="csv_import", response_id=None)
+    submission = reading.submission
+    found = {(p.question, p.field, p.code, p.reason, p.written) for p in reading.problems}
     assert found == {
-        (7, "ประทับเวลา", "submitted_at", "timestamp"),
-        (7, "มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่", "readiness.has_plan", "yes_no"),
-        (7, "โครงการที่ 2: ชื่อโครงการ", "projects[1].name", "missing"),
-        (7, "โครงการที่ 2: งบประมาณ (บาท)", "projects[1].budget_thb", "money"),
+        ("ประทับเวลา", "submitted_at", "answer_unreadable", "timestamp", "31/11/2568, 10:00:00"),
+        ("มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่", "readiness.has_plan", "choice_unknown", "yes_no",
+         "กำลังจัดทำ"),
+        ("โครงการที่ 2: งบประมาณ (บาท)", "projects[1].budget_thb", "answer_unreadable", "money",
+         "งบประมาณยังไม่ได้รับอนุมัติ"),
     }
-    for error in errors:
-        assert error.message_th and error.message_en
-    assert any("กำลังจัดทำ" in e.message_th for e in errors)
+    for item in reading.problems:
+        assert item.message_th and item.message_en
+    # Everything else is taken: the LAO, the first project, and the second project without its name.
+    assert submission.lao.name == "ทต.บ้านเขว้า" and submission.readiness.has_plan is None
+    assert submission.submitted_at is None and submission.source_response_id.startswith("row-")
+    assert [p.name for p in submission.projects] == ["ตลาดชุมชนออนไลน์", None]
+    assert submission.answer_problems == reading.problems
 
 
 def test_us_english_dates_are_read_with_the_date_order_given_for_the_file() -> None:
     row = ["11/25/2025 22:41:07", *ROW[1:]]
     plan = REFERENCE.plan(["Timestamp", *THAI_HEADERS[1:]])
-    refused, errors = REFERENCE.read(plan, row, row=2, source="csv_import", response_id=None)
-    assert refused is None and "date_order=MDY" in errors[0].message_en
-    submission, _ = REFERENCE.read(plan, row, row=2, source="csv_import", response_id=None, date_order="MDY")
-    assert submission is not None and submission.submitted_at is not None
+    misread = REFERENCE.read(plan, row, row=2, source="csv_import", response_id=None)
+    assert misread.submission.submitted_at is None and "date_order=MDY" in misread.problems[0].message_en
+    submission = REFERENCE.read(plan, row, row=2, source="csv_import", response_id=None, date_order="MDY").submission
+    assert submission.submitted_at is not None
     assert submission.submitted_at.isoformat() == "2025-11-25T22:41:07+07:00"
 
 

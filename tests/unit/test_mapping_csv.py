@@ -69,21 +69,27 @@ async def test_quoted_multi_line_cells_stay_one_row_and_rows_keep_their_sheet_nu
                  ["", "", ""], _row(3, **{"ประทับเวลา": "ไม่ทราบ"})])
     recorder = Recorder()
     result = await import_rows(csv_rows(data), REFERENCE, recorder)
-    assert recorder.submissions[0].projects[0].description == "บรรทัดแรก บรรทัดที่สอง, มีจุลภาค \"คำพูด\""
-    assert (result.rows, result.imported, result.rejected) == (3, 2, 1)
+    # The applicant's line breaks stay (a numbered list in a description keeps its lines).
+    assert recorder.submissions[0].projects[0].description == paragraph
+    assert (result.rows, result.imported, result.to_correct, result.rejected) == (3, 3, 1, 0)
     [error] = result.errors
-    assert (error.row, error.column, error.code) == (5, "ประทับเวลา", "timestamp")  # header 1, rows 2-4, blank 4
+    # header 1, rows 2-4, blank 4: the row is accepted, its timestamp kept as written for correction
+    assert (error.row, error.column, error.code, error.written) == (5, "ประทับเวลา", "answer_unreadable", "ไม่ทราบ")
 
 
-async def test_bad_rows_are_reported_while_good_rows_go_through() -> None:
+async def test_rows_with_answers_to_correct_are_accepted_and_their_problems_listed_per_row_and_column() -> None:
     rows = [HEADER, _row(1), _row(2, **{"มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่": "บางที"}),
             _row(3, **{"ชื่อองค์กรปกครองส่วนท้องถิ่น": ""}), _row(4)]
     recorder = Recorder()
     result = await import_rows(csv_rows(_csv(rows)), REFERENCE, recorder)
-    assert (result.imported, result.rejected) == (2, 2)
-    assert [(e.row, e.column) for e in result.errors] == [
-        (3, "มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่"), (4, "ชื่อองค์กรปกครองส่วนท้องถิ่น")]
+    assert (result.imported, result.to_correct, result.rejected) == (4, 2, 0)
+    assert [(e.row, e.column, e.code) for e in result.errors] == [
+        (3, "มีแผนพัฒนาเมืองอัจฉริยะที่ผ่านความเห็นชอบแล้วหรือไม่", "choice_unknown"),
+        (4, "ชื่อองค์กรปกครองส่วนท้องถิ่น", "answer_missing")]
     assert all(e.message_th and e.message_en for e in result.errors)
+    # What could not be taken travels with the submission, so validation returns it for correction.
+    assert [p.field for p in recorder.submissions[1].answer_problems] == ["readiness.has_plan"]
+    assert recorder.submissions[2].lao.name is None
 
 
 async def test_a_missing_required_column_stops_the_import_before_any_row() -> None:

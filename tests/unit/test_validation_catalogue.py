@@ -11,14 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from services.intake.mapping import load_mappings
+from services.intake.reading import read_submission
 from services.validation import catalogue
 from services.validation.matching import RegistryLao, RegistryLookup
-from services.validation.rules import CATALOGUE, Verdict, validate
+from services.validation.rules import CATALOGUE, OfficeAttachment, Verdict, validate
 from shared.submission import Submission
 from tests.unit.test_matching import lookup
 from tests.unit.test_validation_rules import CHAIYAPHUM_TOWN, FY2568, FY2568_ACCEPTING_LATE, RECEIVED, submission
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "validation-rules.md"
+REFERENCE_FORM = load_mappings().get("reference-form")
 
 
 def _with_registry(sub: Submission, code: str | None = None) -> Verdict:
@@ -53,6 +56,35 @@ def _broken_registry() -> Verdict:
     broken = RegistryLao(code="4360101", name=None, type=None, province_code="36", district_code="3601")  # type: ignore[arg-type]
     return validate(submission(**{"lao.code": None}), FY2568, RECEIVED,
                     registry=RegistryLookup(loaded=True, in_province=(broken,)))
+
+
+def _read(**changes: object) -> Submission:
+    """The example municipality's answers as intake reads them: what it cannot take becomes an answer problem."""
+    data = copy.deepcopy(CHAIYAPHUM_TOWN)
+    data.update(campaign="fy2568", source="api", source_response_id="catalogue")
+    for path, value in changes.items():
+        if path in ("beneficiaries", "description"):
+            data["projects"][0][path] = value
+            continue
+        node = data
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node[part]
+        node[last] = value
+    return read_submission(data).submission
+
+
+def _read_then_validate(**changes: object) -> Verdict:
+    return validate(_read(**changes), FY2568, RECEIVED)
+
+
+def _answer_left_blank() -> Verdict:
+    """A connector response whose required question was left blank (Apps Script sends answered questions only)."""
+    assert REFERENCE_FORM is not None
+    plan = REFERENCE_FORM.plan(["ประทับเวลา", "ชื่อองค์กรปกครองส่วนท้องถิ่น", "จังหวัด"])
+    reading = REFERENCE_FORM.read(plan, ["", "เทศบาลเมืองชัยภูมิ", "ชัยภูมิ"], row=2, source="csv_import",
+                                  response_id=None)
+    return validate(reading.submission, FY2568, RECEIVED)
 
 
 KHON_SAWAN = {"lao.name": "เทศบาลตำบลคอนสวรรค์", "lao.type": "เทศบาลตำบล", "lao.code": None}
@@ -114,6 +146,22 @@ EXAMPLES: dict[str, Callable[[], Verdict]] = {
     "PROJECT_BUDGET_NEGATIVE": lambda: validate(_project(submission(), 0, budget_thb=Decimal("-450000")),
                                                 FY2568, RECEIVED),
     "PROJECT_BUDGET_IMPLAUSIBLE": lambda: validate(_projects(budget_thb="1,500 ล้านบาท"), FY2568, RECEIVED),
+    "LAO_NAME_MISSING": lambda: _read_then_validate(**{"lao.name": None}),
+    "LAO_ATTACHED_BY_OFFICE": lambda: validate(
+        _read(**{"lao.name": None}), FY2568, RECEIVED, registry=lookup("4360101", "36"),
+        attachment=OfficeAttachment("4360101", "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดชัยภูมิ",
+                                    "ทม.ชัยภูมิ (สำนักปลัด)", "โทรยืนยันกับปลัดเทศบาลแล้ว")),
+    "LAO_NAME_FROM_REGISTRY": lambda: validate(_read(**{"lao.name": None}), FY2568, RECEIVED,
+                                               registry=lookup("4360101", "36")),
+    "PROVINCE_FROM_REGISTRY": lambda: validate(_read(**{"lao.province": None}), FY2568, RECEIVED,
+                                               registry=lookup("4360101", None)),
+    "PROJECT_NAME_MISSING": lambda: validate(_projects(name=None), FY2568, RECEIVED),
+    "ANSWER_UNREADABLE": lambda: _read_then_validate(beneficiaries="ทั้งตำบล"),
+    "ANSWER_OUT_OF_RANGE": lambda: _read_then_validate(submitted_at="25/11/2999, 10:00:00"),
+    "ANSWER_CHOICE_UNKNOWN": lambda: _read_then_validate(dimensions="สิ่งแวดล้อมอัจฉริยะ, สุขภาพอัจฉริยะ"),
+    "ANSWER_MISSING": lambda: _answer_left_blank(),
+    "ANSWER_TOO_LONG": lambda: _read_then_validate(description="ก" * 2500),
+    "ANSWER_INVALID": lambda: _read_then_validate(**{"contact.name": ["สมชาย", "ใจดี"]}),
     "RULE_FAILED": _broken_registry,
 }
 
