@@ -35,14 +35,23 @@ for _key, (_th, _en) in DIMENSIONS.items():
         _DIMENSION_ALIASES[_alias.replace(" ", "").lower()] = _key
 
 DEPA_MARK_WORDS = {
-    "yes": "yes", "ใช่": "yes", "ได้รับ": "yes", "ได้รับแล้ว": "yes", "มี": "yes",
-    "no": "no", "ไม่ใช่": "no", "ไม่ได้รับ": "no", "ไม่มี": "no",
+    "yes": "yes", "ใช่": "yes", "ได้รับ": "yes", "ได้รับแล้ว": "yes", "มี": "yes", "ได้": "yes",
+    "ได้รับตราสัญลักษณ์แล้ว": "yes", "ได้รับการรับรองแล้ว": "yes", "ผ่านการรับรองแล้ว": "yes",
+    "no": "no", "ไม่ใช่": "no", "ไม่ได้รับ": "no", "ไม่มี": "no", "ไม่": "no", "ยังไม่ได้รับ": "no",
+    "ยังไม่ได้": "no", "ยังไม่มี": "no", "ยังไม่ได้ยื่น": "no", "ยังไม่ได้ยื่นขอ": "no",
     "applying": "applying", "อยู่ระหว่างยื่นขอ": "applying", "ยื่นขอแล้ว": "applying",
+    "อยู่ระหว่างการยื่นขอ": "applying", "อยู่ระหว่างขอรับ": "applying", "อยู่ระหว่างการขอรับ": "applying",
+    "กำลังยื่นขอ": "applying", "ยื่นแล้วรอผล": "applying", "ยื่นแล้ว": "applying", "รอผลการพิจารณา": "applying",
+    "อยู่ระหว่างพิจารณา": "applying", "อยู่ระหว่างการพิจารณา": "applying",
 }
 PROJECT_STATUS_WORDS = {
     "completed": "completed", "ดำเนินการแล้วเสร็จ": "completed", "แล้วเสร็จ": "completed",
-    "in_progress": "in_progress", "อยู่ระหว่างดำเนินการ": "in_progress",
-    "planned": "planned", "อยู่ระหว่างวางแผน": "planned",
+    "เสร็จแล้ว": "completed", "เสร็จสิ้น": "completed", "ดำเนินการเสร็จแล้ว": "completed",
+    "ดำเนินการเสร็จสิ้น": "completed", "ดำเนินการแล้ว": "completed",
+    "in_progress": "in_progress", "อยู่ระหว่างดำเนินการ": "in_progress", "อยู่ระหว่างการดำเนินการ": "in_progress",
+    "กำลังดำเนินการ": "in_progress", "ดำเนินการอยู่": "in_progress", "อยู่ระหว่างก่อสร้าง": "in_progress",
+    "planned": "planned", "อยู่ระหว่างวางแผน": "planned", "วางแผน": "planned", "อยู่ในแผน": "planned",
+    "อยู่ระหว่างการวางแผน": "planned", "ยังไม่ดำเนินการ": "planned",
 }
 
 
@@ -89,7 +98,11 @@ def parse_dimension(value: str) -> str | None:
 
 
 def parse_choice(value: str, words: dict[str, str]) -> str | None:
-    return words.get(clean_text(value).lower()) or words.get(clean_text(value))
+    """A choice as people write it: any case, spaces anywhere, a trailing full stop or `ค่ะ`/`ครับ`."""
+    text = re.sub(r"\s+", "", clean_text(value).lower()).rstrip(".")
+    text = re.sub(r"(ค่ะ|ครับ|คะ)$", "", text)
+    return words.get(text) or next((canonical for word, canonical in words.items()
+                                    if re.sub(r"\s+", "", word) == text), None)
 
 
 # Units people write after an amount: "1.5 ล้านบาท", "4.5 แสน", "450,000.-", "฿450,000", "2 million baht".

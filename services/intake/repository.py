@@ -119,6 +119,7 @@ class SubmissionStore:
         await self.revisions.create_index([("submission_id", 1), ("content_hash", 1)], name="submission_content")
         await self.revisions.create_index([("campaign", 1), ("received_at", 1)], name="campaign_received")
         await self.revisions.create_index([("campaign", 1), ("canonical.lao.code", 1)], name="campaign_lao_code")
+        await self.revisions.create_index([("campaign", 1), ("lao_key", 1)], name="campaign_lao_key")
 
     async def accept(self, submission: Submission, raw: dict[str, Any], received_at: datetime, *,
                      edit_url: str | None = None) -> Accepted:
@@ -190,11 +191,16 @@ class SubmissionStore:
 
     async def _prepare_all(self, batch: Sequence[tuple[Submission, dict[str, Any]]]) -> list[_Prepared]:
         """Each response with its application. A response that left the LAO's name blank but gave its code
-        joins the application already held under a name for that code, if there is one."""
+        joins the application already held under a name for that code, if there is one; a municipality named
+        like one already held in another district of the province (Thai subdistrict names repeat) has an
+        application of its own."""
         prepared = [_prepare(submission, raw) for submission, raw in batch]
+        await self._join_by_code(prepared)
+        await self._part_homonyms(prepared)
+        return prepared
+
+    async def _join_by_code(self, prepared: Sequence[_Prepared]) -> None:
         by_code = {(p.submission.campaign, p.submission.lao.code) for p in prepared if code_only(p.key)}
-        if not by_code:
-            return prepared
         named: dict[tuple[str, str | None], dict[str, Any]] = {}
         for campaign, code in sorted(by_code, key=str):
             found = await self.revisions.find_one(
@@ -206,7 +212,27 @@ class SubmissionStore:
             joined = named.get((item.submission.campaign, item.submission.lao.code)) if code_only(item.key) else None
             if joined is not None:
                 item.key, item.submission_id = joined["lao_key"], joined["submission_id"]
-        return prepared
+
+    async def _part_homonyms(self, prepared: Sequence[_Prepared]) -> None:
+        """The district an application under a name was first placed in keeps the name's key; a response of the
+        same name placed in another district gets `<key>@<district>`. Keys already held never change."""
+        keys = sorted({(p.submission.campaign, p.key) for p in prepared
+                       if p.lao.district_code and not code_only(p.key) and not p.key.startswith("?:")})
+        first: dict[tuple[str, str], str] = {}
+        for campaign, key in keys:
+            found = await self.revisions.find_one(
+                {"campaign": campaign, "lao_key": key, "district_code": {"$type": "string"}},
+                {"district_code": 1}, sort=[("received_at", 1), ("revision", 1)])
+            if found is not None:
+                first[(campaign, key)] = found["district_code"]
+        for item in prepared:
+            district = item.lao.district_code
+            if district is None or code_only(item.key) or item.key.startswith("?:"):
+                continue
+            placed = first.setdefault((item.submission.campaign, item.key), district)
+            if placed != district:
+                item.key = f"{item.key}@{district}"
+                item.submission_id = submission_id(item.submission.campaign, item.key)
 
     async def _held(self, submission_ids: Sequence[str]) -> dict[str, _Held]:
         """Each application's revisions, their small fields only, through the (submission_id, revision) index:
@@ -281,6 +307,8 @@ def _document(prepared: _Prepared, revision: int, received_at: datetime, *, in_o
         "revision": revision,
         "campaign": submission.campaign,
         "lao_key": prepared.key,
+        # Where intake placed it: tells two municipalities of one name apart (`_part_homonyms`).
+        "district_code": prepared.lao.district_code,
         "source": submission.source,
         "source_response_id": submission.source_response_id,
         "submitted_at": submission.submitted_at,

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from services.reporting.projection import STATUSES, TIERS, utc_ms
+from shared import thai
 from shared.events import RegistryUpdated
 
 Document = dict[str, Any]
@@ -156,12 +157,28 @@ def expected_laos(registry: Document | None, eligible_types: Sequence[str],
             and (district_code is None or lao.get("district_code") == district_code)]
 
 
+def _name_key(name: str) -> str:
+    return thai.expand_lao_name(name).replace(" ", "")
+
+
 def coverage(expected: list[Document] | None, views: Iterable[Document]) -> Document:
     """Expected municipalities, how many of them submitted, and which have not (for the offices to chase)."""
     if expected is None:
         return {"expected": None, "expected_submitted": None, "missing": []}
-    submitted = {(view.get("lao") or {}).get("code") for view in views if view.get("status") is not None}
+    submitted: set[str] = set()
+    named: set[str] = set()
+    for view in views:
+        if view.get("status") is None:
+            continue
+        lao = view.get("lao") or {}
+        if lao.get("code"):
+            submitted.add(lao["code"])
+        elif lao.get("name"):
+            # Not identified yet (being validated, or waiting for an office): a municipality that sent a
+            # response under its own name has submitted, whatever state the response is in.
+            named.add(_name_key(lao["name"]))
     missing = [{"code": lao["code"], "name": lao["name"], "type": lao.get("type"),
                 "district_code": lao.get("district_code"), "district_name": lao.get("district_name")}
-               for lao in expected if lao["code"] not in submitted]
+               for lao in expected
+               if lao["code"] not in submitted and _name_key(lao.get("name") or "") not in named]
     return {"expected": len(expected), "expected_submitted": len(expected) - len(missing), "missing": missing}

@@ -16,6 +16,8 @@ Shape of a view (stored as one document of `submission_views`, `_id` = submissio
     district_key         lao.district_code, or None while the district is not known
     district_keys_seen   every district code the view ever had (as for provinces)
     current_revision     highest revision seen in a submission.* event (None when only notifications)
+    unidentified         why validation could not tell which LAO the current revision is from
+                         (UNIDENTIFIED_REASONS), or None: the offices' work list
     status, score        those of the current revision
     revisions            {"<n>": {revision, status, status_rank, received_at, issues, score, lao, form,
                                   history, set_by}}   form = the canonical submission (the report form),
@@ -54,6 +56,22 @@ STATUS_RANK: dict[str, int] = {"received": 1, "validated": 2, "returned": 2, "re
 STATUSES: tuple[str, ...] = ("received", "validated", "returned", "rejected", "scored")
 TIERS: tuple[str, ...] = ("outstanding", "efficient", "not_selected")
 INTERNAL_FIELDS = frozenset({"_id", "applied_event_ids", "version", "province_keys_seen", "district_keys_seen"})
+
+# Validation's findings that leave a response without its LAO, by the reason the offices' work list gives.
+UNIDENTIFIED_CODES: dict[str, str] = {
+    "LAO_MATCH_AMBIGUOUS": "ambiguous",
+    "LAO_NOT_IN_REGISTRY": "not_in_registry",
+    "LAO_CODE_NOT_IN_REGISTRY": "not_in_registry",
+    "LAO_CODE_NAME_MISMATCH": "code_and_name_disagree",
+    "LAO_NAME_MISSING": "no_name_no_code",
+}
+UNIDENTIFIED_REASONS: dict[str, tuple[str, str]] = {
+    "ambiguous": ("ชื่อตรงกับ อปท. มากกว่าหนึ่งแห่งในทะเบียน", "the name matches more than one LAO of the registry"),
+    "not_in_registry": ("ไม่พบชื่อหรือรหัสในทะเบียน อปท.", "neither the name nor the code is in the LAO registry"),
+    "code_and_name_disagree": ("รหัสและชื่อที่ระบุเป็นของ อปท. คนละแห่ง",
+                               "the code and the name given belong to different LAOs"),
+    "no_name_no_code": ("ไม่ได้ระบุทั้งชื่อและรหัส อปท.", "neither the LAO's name nor its code is given"),
+}
 
 # Where an event's LaoSummary ranks: validation resolved the codes against the registry, intake only guessed.
 _LAO_RANK = {events.SUBMISSION_RECEIVED: 1}
@@ -155,6 +173,7 @@ def _new_view(submission_id: str, campaign: str) -> Document:
         "current_revision": None,
         "status": None,
         "score": None,
+        "unidentified": None,
         "revisions": {},
         "notifications": [],
         "last_event_at": None,
@@ -297,6 +316,7 @@ def _derive(view: Document) -> None:
         view["status"] = entry["status"]
         view["score"] = entry["score"]
         view["lao"] = _best_lao(revisions)
+        view["unidentified"] = unidentified_reason(entry)
     view["province_key"] = (view["lao"] or {}).get("province_code") or UNKNOWN_PROVINCE
     if view["province_key"] not in view["province_keys_seen"]:
         view["province_keys_seen"] = sorted([*view["province_keys_seen"], view["province_key"]])
@@ -304,6 +324,21 @@ def _derive(view: Document) -> None:
     seen = view.setdefault("district_keys_seen", [])
     if view["district_key"] is not None and view["district_key"] not in seen:
         view["district_keys_seen"] = sorted([*seen, view["district_key"]])
+
+
+def unidentified_reason(entry: Document) -> str | None:
+    """Why a judged revision has no LAO (None when it has one, or is not judged yet): the most specific reason."""
+    if entry.get("status") == "received":
+        return None
+    codes = [issue.get("code") for issue in entry.get("issues") or []]
+    found = [UNIDENTIFIED_CODES[code] for code in codes if code in UNIDENTIFIED_CODES]
+    if "no_name_no_code" in found and ((entry.get("lao") or {}).get("code") or
+                                      ((entry.get("form") or {}).get("lao") or {}).get("code")):
+        found.remove("no_name_no_code")  # a code without a name is found by its code
+    for reason in UNIDENTIFIED_REASONS:
+        if reason in found:
+            return reason
+    return None
 
 
 _PROVINCE_FIELDS = ("province_code", "province_name", "district_code", "district_name")

@@ -160,6 +160,8 @@ class ReadModels:
         await self.submissions.create_index([("campaign", ASCENDING), ("status", ASCENDING),
                                              ("score.size_group", ASCENDING), ("score.total", DESCENDING)],
                                             name="ranking")
+        await self.submissions.create_index([("campaign", ASCENDING), ("unidentified", ASCENDING),
+                                             ("province_key", ASCENDING)], name="unidentified")
         await self.districts.create_index([("campaign", ASCENDING), ("province_code", ASCENDING)],
                                           name="campaign_province")
         await self.provinces.create_index([("campaign", ASCENDING)], name="campaign")
@@ -450,6 +452,17 @@ class ReadModels:
 
     async def national_view(self, campaign: str) -> Document | None:
         return await self.national.find_one({"_id": campaign})
+
+    async def unidentified(self, campaign: str, *, province_key: str | None = None,
+                           district_code: str | None = None, limit: int = 500) -> list[Document]:
+        """The applications whose current revision could not be tied to an LAO, oldest first."""
+        query: Document = {"campaign": campaign, "unidentified": {"$type": "string"}}
+        if province_key is not None:
+            query["province_key"] = province_key
+        if district_code is not None:
+            query["district_key"] = district_code
+        return await self.submissions.find(query, {"applied_event_ids": 0}, sort=[("_id", ASCENDING)],
+                                           limit=limit).to_list(None)
 
     async def registry_of(self, province_code: str) -> Document | None:
         return await self.registry.find_one({"_id": province_code})

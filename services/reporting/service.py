@@ -13,6 +13,7 @@ from services.reporting import access
 from services.reporting.api import router
 from services.reporting.repository import ReadModels
 from services.reporting.tokens import TokenBook
+from services.reporting.unidentified import router as unidentified_router
 from shared.errors import install_error_handlers
 from shared.events import EVENT_MODELS
 from shared.runtime import Component, Context, ServiceSpec
@@ -26,7 +27,11 @@ async def setup(context: Context) -> Component:
     tokens = TokenBook(context.store.collection("api_tokens"), context.settings.reporting_token_cache_seconds)
     # Every event type of the contracts; the bus acks any other type it is bound to without a handler.
     handlers = dict.fromkeys(EVENT_MODELS, read_models.handle)
-    return Component(handlers=handlers, state={"read_models": read_models, "tokens": tokens})
+    # Offices' attachments of unidentified responses: the audit record carries its command to validation.
+    attachments = context.store.collection("lao_attachments")
+    await attachments.create_index([("submission_id", 1), ("requested_at", 1)], name="submission_time")
+    return Component(handlers=handlers, outbox_collections=[attachments],
+                     state={"read_models": read_models, "tokens": tokens, "lao_attachments": attachments})
 
 
 def configure(app: FastAPI) -> None:
@@ -55,7 +60,7 @@ SPEC = ServiceSpec(
         "district token sees its district, a province token its province, a national token everything."
     ),
     setup=setup,
-    routers=[router],
+    routers=[router, unidentified_router],
     configure_app=configure,
     # Handlers in hand together share one recomputation of the areas they touch (repository._RefreshBatch), so
     # the more in hand, the less the store works per event: the deadline night's burst needs it

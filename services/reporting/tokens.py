@@ -125,6 +125,11 @@ class TokenBook:
         self._cache[digest] = (now, scope)
         return scope
 
+    async def holder(self, token: str) -> str | None:
+        """Whom a valid token was issued to (for audit records)."""
+        document = await self.collection.find_one({"_id": hash_token(token), "revoked_at": None}, {"name": 1})
+        return None if document is None else str(document.get("name") or "")
+
     async def list(self) -> list[Document]:
         return await self.collection.find({}, sort=[("created_at", 1)]).to_list(None)
 

@@ -65,6 +65,7 @@ def revision_record(validated: SubmissionValidated, envelope: Envelope) -> Docum
         "submission": validated.submission.model_dump(mode="json"),
         "submitted_at": validated.submission.submitted_at,
         "event_id": envelope.event_id,
+        "verdict_at": envelope.occurred_at,
         "stored_at": datetime.now(UTC),
     }
 
@@ -147,6 +148,7 @@ class ScoringHandlers:
             "status": status,
             "lao": data.lao.model_dump(mode="json"),
             "event_id": envelope.event_id,
+            "verdict_at": envelope.occurred_at,
             "stored_at": datetime.now(UTC),
         })
         log.info("revision not passed: supersedes older revisions in the rankings", status=status,

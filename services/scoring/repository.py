@@ -74,8 +74,20 @@ class ScoringStore:
     # -- revisions ------------------------------------------------------------------------------------
 
     async def keep_revision(self, document: Document) -> bool:
-        """Store a revision once; False when it was already there (a redelivered event)."""
-        return await self._revision_inserts.insert_new(document)
+        """Store a revision once; False when it was already there (a redelivered event). A later verdict of the
+        same revision (validation judged it again once an office attached it to its LAO: `verdict_at` later)
+        takes the place of the earlier one's fields; anything else held with the revision stays."""
+        if await self._revision_inserts.insert_new(document):
+            return True
+        at = document.get("verdict_at")
+        if at is None:
+            return False
+        fields = {name: value for name, value in document.items() if name != "_id"}
+        result = await self.submissions.update_one(
+            {"_id": document["_id"], "event_id": {"$ne": document["event_id"]},
+             "$or": [{"verdict_at": {"$lt": at}}, {"verdict_at": {"$exists": False}}]},
+            {"$set": fields})
+        return result.modified_count == 1
 
     async def revision(self, submission_id: str, revision: int) -> Document | None:
         return await self.submissions.find_one({"_id": revision_id(submission_id, revision)}, {"outbox": 0})

@@ -949,4 +949,5 @@ class OfficeAttachment:
     office: str
     written: str  # the LAO as the response names it
     reason: str
+    attachment_id: str | None = None  # reporting's audit record
 

@@ -18,10 +18,12 @@ async def setup(context: Context) -> Component:
     registry = RegistryRepository(context.store.collection("registry_laos"),
                                   context.store.collection("registry_imports"))
     await registry.create_indexes()
-    handlers = ValidationHandlers(results, context.campaigns, context.relay, registry)
+    handlers = ValidationHandlers(results, context.campaigns, context.relay, registry,
+                                  context.store.collection("lao_attachments"))
     await handlers.create_indexes()
     return Component(
-        handlers={events.SUBMISSION_RECEIVED: handlers.on_received},
+        handlers={events.SUBMISSION_RECEIVED: handlers.on_received,
+                  events.VALIDATION_LAO_ATTACH_REQUESTED: handlers.on_attach_requested},
         # Registry imports (CLI or API) leave their registry.updated events in their import record.
         outbox_collections=[results, registry.imports],
         state={"results": results, "registry": registry},

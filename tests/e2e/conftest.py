@@ -32,7 +32,7 @@ class System:
         old = self.processes[service]
         new = ServiceProcess(service, self.namespace, old.log_path.parent)
         new.port, new.url = old.port, old.url
-        new.env["HTTP_PORT"] = str(old.port)
+        new.env = {**old.env, "HTTP_PORT": str(old.port)}
         new.start()
         new.wait_ready()
         self.processes[service] = new
@@ -50,7 +50,9 @@ def smtp_sink() -> Iterator[SmtpSink]:
 async def system(infra: Infra, smtp_sink: SmtpSink, request: pytest.FixtureRequest) -> AsyncIterator[System]:
     namespace = Namespace(infra, smtp_port=smtp_sink.port)
     log_dir = ARTIFACTS / "e2e" / request.module.__name__.rsplit(".", 1)[-1]
-    processes = {name: ServiceProcess(name, namespace, log_dir) for name in SERVICES}
+    # A module may give services settings of their own (e.g. validation's registry admin token).
+    extra: dict[str, dict[str, str]] = getattr(request.module, "SERVICE_ENV", {})
+    processes = {name: ServiceProcess(name, namespace, log_dir, **extra.get(name, {})) for name in SERVICES}
     for process in processes.values():
         process.start()
     try:
