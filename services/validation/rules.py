@@ -224,18 +224,19 @@ _RULES = (
          "According to DLA's registry, \"{registry_name}\" (code {lao_code}) is in {registry_district_en} district, "
          "not {district_en} as given; correct the district."),
     Rule("LAO_REGISTRY_TYPE_MISMATCH", "warning", "lao.type",
-         "ตามทะเบียน \"{registry_name}\" (รหัส {lao_code}) เป็น{registry_type_th} แต่ระบุประเภทเป็น{type_th} "
+         "ตามทะเบียน \"{registry_name}\" (รหัส {lao_code}) เป็น{registry_type_th} ({registry_type_en}) "
+         "แต่ระบุประเภทเป็น{type_th} ({type_en}) ระบบถือประเภทตามทะเบียน "
          "หากได้รับการยกฐานะแล้ว โปรดแจ้งสำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดให้ปรับปรุงทะเบียน",
-         "DLA's registry lists \"{registry_name}\" (code {lao_code}) as a {registry_type_en}, but the type given is "
-         "{type_en}. If it has been upgraded, ask the Provincial Local Administration Office to update the "
-         "registry."),
-    Rule("LAO_REGISTRY_TYPE_NOT_ELIGIBLE", "return", "lao.type",
+         "DLA's registry lists \"{registry_name}\" (code {lao_code}) as a {registry_type_en} ({registry_type_th}), "
+         "but the type given is {type_en} ({type_th}); the registry's type is the one used. If it has been "
+         "upgraded, ask the Provincial Local Administration Office to update the registry."),
+    Rule("LAO_REGISTRY_TYPE_NOT_ELIGIBLE", "reject", "lao.type",
          "ตามทะเบียน \"{registry_name}\" (รหัส {lao_code}) เป็น{registry_type_th} ซึ่งไม่มีสิทธิ์เข้าร่วมการคัดเลือกนี้ "
-         "(เปิดรับเฉพาะ {eligible_th}) หากได้รับการยกฐานะเป็นเทศบาลแล้ว โปรดแจ้งสำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด"
-         "ให้ปรับปรุงทะเบียน แล้วส่งข้อมูลใหม่",
+         "(เปิดรับเฉพาะ {eligible_th}) ไม่ว่าจะระบุประเภทไว้อย่างไร หากได้รับการยกฐานะเป็นเทศบาลแล้ว "
+         "โปรดแจ้งสำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดให้ปรับปรุงทะเบียนก่อนส่งข้อมูล",
          "DLA's registry lists \"{registry_name}\" (code {lao_code}) as a {registry_type_en}, which is not eligible "
-         "(this selection is open only to {eligible_en}). If it has become a municipality, ask the Provincial "
-         "Local Administration Office to update the registry, then submit again."),
+         "(this selection is open only to {eligible_en}), whatever type the form gives. If it has become a "
+         "municipality, ask the Provincial Local Administration Office to update the registry before submitting."),
     # (f) contact formats
     Rule("CONTACT_EMAIL_INVALID", "return", "contact.email",
          "อีเมล \"{value}\" ไม่ถูกต้อง",
@@ -435,12 +436,19 @@ def _eligible(campaign: Campaign) -> tuple[list[str], str, str]:
 # --- (a) eligibility -------------------------------------------------------------------------------------
 
 
+def _registry_type(case: _Case) -> str | None:
+    """The type DLA's registry gives the LAO this submission was identified as; it outranks the form's."""
+    match = case.registry
+    return match.lao.type if _identified(match) and match is not None and match.lao is not None else None
+
+
 def check_lao_type(case: _Case) -> Iterator[Issue]:
     eligible, eligible_th, eligible_en = _eligible(case.campaign)
     given = _text(case.submission.lao.type)
     if not given:
         yield _issue("LAO_TYPE_MISSING", eligible_th=eligible_th, eligible_en=eligible_en)
-    elif case.lao_type not in eligible:
+    elif case.lao_type not in eligible and _registry_type(case) not in eligible:
+        # A registry that lists the LAO as a municipality outranks a wrong tick (LAO_REGISTRY_TYPE_MISMATCH).
         yield _issue("LAO_TYPE_NOT_ELIGIBLE", value=given,
                      value_en=type_en(case.lao_type) if case.lao_type else "not a known LAO type",
                      eligible_th=eligible_th, eligible_en=eligible_en)
@@ -657,14 +665,16 @@ def _check_matched(case: _Case, match: RegistryMatch, name: str) -> Iterator[Iss
                      registry_district_en=_district_en(lao.district_code),
                      district_th=district.name_th, district_en=district.name_en)
     declared = case.lao_type
-    if lao.type and declared and lao.type != declared:
+    if lao.type:
         eligible, eligible_th, eligible_en = _eligible(case.campaign)
         typed = {"registry_type_th": lao.type, "registry_type_en": type_en(lao.type),
-                 "type_th": declared, "type_en": type_en(declared)}
-        if declared in eligible and lao.type not in eligible:
+                 "type_th": declared, "type_en": type_en(declared) if declared else None}
+        # The registry decides eligibility whatever was ticked; a tick that agrees with it is already judged
+        # by LAO_TYPE_NOT_ELIGIBLE.
+        if lao.type not in eligible and lao.type != declared:
             yield _issue("LAO_REGISTRY_TYPE_NOT_ELIGIBLE", **about, **typed, eligible_th=eligible_th,
                          eligible_en=eligible_en)
-        else:
+        if declared and lao.type != declared:
             yield _issue("LAO_REGISTRY_TYPE_MISMATCH", **about, **typed)
 
 

@@ -1,6 +1,7 @@
 """Importing DLA's LAO registry against the real broker and store: the admin API and the command line
-write through one path, re-importing updates without duplicating, and each import publishes one complete
-`registry.updated` per province through the outbox to reporting and notification."""
+write through one path, re-importing updates without duplicating, a refused import writes nothing, and each
+import publishes one complete `registry.updated` per province through the outbox to reporting and
+notification."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import aio_pika
 import httpx
 import pytest
 
+from services.validation.registry.importer import SNIFF_BYTES
 from services.validation.service import SPEC as VALIDATION
 from shared.bus import Bus
 from shared.events import Envelope, RegistryUpdated
@@ -133,6 +135,89 @@ async def test_an_lao_no_longer_listed_for_its_province_is_retired_and_announced
     events = await registry_events(namespace, "reporting", 10)
     last_phuket = [e.read(RegistryUpdated) for e in events if e.data["province_code"] == "83"][-1]
     assert last_phuket.removed_codes == ["6830203"] and len(last_phuket.laos) == 4
+
+
+async def registry_contents(validation: InProcessService) -> list[dict[str, Any]]:
+    """Every LAO document of the registry, active or retired, straight from the store."""
+    laos = validation.component.state["registry"].laos
+    documents: list[dict[str, Any]] = await laos.find({}, sort=[("_id", 1)]).to_list(None)
+    return documents
+
+
+def _changed_sample() -> str:
+    """The sample as a later file would differ from it: a renamed LAO, one LAO gone (it would be retired)."""
+    lines = SAMPLE.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    return "".join(line.replace("เทศบาลเมืองชัยภูมิ", "เทศบาลเมืองชัยภูมิใหม่") for line in lines
+                   if "6830203" not in line)
+
+
+async def test_an_import_whose_last_row_cannot_be_read_leaves_the_registry_exactly_as_it_was(
+        validation: InProcessService, tmp_path: Path) -> None:
+    header, *rows = _changed_sample().splitlines(keepends=True)
+    # Repeated sub-district rows collapse into the same LAOs; they push the bad row past the encoding sniff,
+    # as in DLA's full file. The last row was pasted in from an older Windows-874 export.
+    body = (header + "".join(rows) * 6).encode()
+    assert len(body) > SNIFF_BYTES
+    last_line = 1 + 6 * len(rows) + 1
+    mixed = tmp_path / "dlads_05_01.csv"
+    mixed.write_bytes(body + "ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,4360199,เทศบาลตำบล,เทศบาลตำบลใหม่,,,,,,,\n".encode("cp874"))
+    async with http_client(validation.url) as client:
+        assert (await upload(client)).status_code == 201
+        before = await registry_contents(validation)
+        refused = await upload(client, laos=mixed)
+        assert refused.status_code == 422 and refused.json()["error"] == "file_refused"
+        body_json = refused.json()
+        assert f"แถวที่ {last_line}" in body_json["message_th"] and f"Line {last_line}" in body_json["message_en"]
+        after = await registry_contents(validation)
+        assert (len(after), after) == (len(before), before)
+        assert len(before) == 27 and "4360199" not in {d["_id"] for d in after}
+        record = (await client.get("/v1/registry/imports", headers=ADMIN)).json()[0]
+        assert record["status"] == "refused" and f"Line {last_line}" in record["error_en"]
+
+        # The same file without its bad row goes in: the check, not the content, refused it.
+        fixed = tmp_path / "fixed.csv"
+        fixed.write_bytes(body)
+        accepted = (await upload(client, laos=fixed)).json()
+        assert (accepted["status"], accepted["laos"], accepted["retired"]) == ("completed", 26, 1)
+
+
+@pytest.mark.parametrize(("refusal", "sizes_text"), [
+    pytest.param("unknown header", "รหัส อปท.,ชั้น\n4360101,ขนาดกลาง\n", id="unknown-header"),
+    pytest.param("unreadable last line", "รหัส อปท.,ขนาด\n4360101,ขนาดกลาง\n3400101,\"" + "ใหญ่" * 40_000 + "\"\n",
+                 id="unreadable-last-line"),
+])
+async def test_a_pair_whose_size_file_is_refused_writes_neither_file(
+        validation: InProcessService, tmp_path: Path, refusal: str, sizes_text: str) -> None:
+    laos, sizes = tmp_path / "dlads_05_01.csv", tmp_path / "sizes.csv"
+    laos.write_text(_changed_sample(), encoding="utf-8")
+    sizes.write_text(sizes_text, encoding="utf-8")
+    async with http_client(validation.url) as client:
+        assert (await upload(client)).status_code == 201
+        before = await registry_contents(validation)
+        refused = await upload(client, laos=laos, sizes=sizes)
+        assert refused.status_code == 422, refusal
+        assert await registry_contents(validation) == before
+        city = (await client.get("/v1/registry/laos/4360101")).json()
+        assert (city["name"], city.get("size_class")) == ("เทศบาลเมืองชัยภูมิ", None)
+        assert (await client.get("/v1/registry/laos/6830203")).json()["active"] is True
+    if refusal == "unknown header":
+        message = refused.json()
+        for looked_for in ("ขนาด อปท.", "size", "size_class"):
+            assert looked_for in message["message_th"] and looked_for in message["message_en"]
+
+
+async def test_a_size_file_in_dla_staffs_own_spellings_is_applied(
+        validation: InProcessService, tmp_path: Path) -> None:
+    sizes = tmp_path / "sizes.csv"
+    sizes.write_bytes("\ufeff Code ,\u00a0ขนาด อปท\u00a0\r\n4360101,M\r\n3830101,ใหญ่ (L)\r\n5360116,size s\r\n"
+                      .encode("utf-8"))
+    async with http_client(validation.url) as client:
+        assert (await upload(client)).status_code == 201
+        record = (await upload(client, laos=None, sizes=sizes)).json()
+        assert (record["size_classes"]["applied"], record["size_classes"]["rows_skipped"]) == (3, 0)
+        classes = {code: (await client.get(f"/v1/registry/laos/{code}")).json()["size_class"]
+                   for code in ("4360101", "3830101", "5360116")}
+    assert classes == {"4360101": "medium", "3830101": "large", "5360116": "small"}
 
 
 async def test_imports_need_the_admin_token_and_say_so_in_thai_and_english(

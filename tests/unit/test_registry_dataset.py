@@ -1,5 +1,6 @@
 """Reading DLA's open-data LAO list: sub-district rows collapse into one LAO each, with its province and
-district codes, type and size class; bad rows are skipped and said why; a foreign file is refused."""
+district codes, type and size class; bad rows are skipped and said why; a foreign file is refused. Header
+names and size classes are read as DLA staff write them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from services.validation.registry.dataset import FileRefused, lines_of, read_dataset, read_size_classes
+from services.validation.registry.dataset import (
+    COLUMNS,
+    FileRefused,
+    header_key,
+    lines_of,
+    read_dataset,
+    read_size_classes,
+    size_class_of,
+)
 from services.validation.registry.importer import detect_encoding
 
 DATA = Path(__file__).resolve().parents[2] / "services" / "validation" / "data"
@@ -98,3 +107,67 @@ def test_shipped_size_class_sample_covers_the_sample_registry() -> None:
 def test_utf8_with_bom_and_thai_windows_encoding_are_both_detected() -> None:
     assert detect_encoding(io.BytesIO("\ufeffจังหวัด".encode())) == "utf-8-sig"
     assert detect_encoding(io.BytesIO("จังหวัด,อำเภอ".encode("cp874"))) == "cp874"
+
+
+SIZE_HEADERS = ["ขนาด", "ขนาด อปท.", "ขนาดอปท.", "ขนาด อปท", "size", "Size", "size_class", "SIZE CLASS",
+                "\ufeffขนาด อปท.", "  ขนาด อปท. ", "ขนาด\u00a0อปท.", "\u00a0Size\u00a0", "\"ขนาด\"", "ขนาด\u200bอปท."]
+
+
+@pytest.mark.parametrize("written", SIZE_HEADERS)
+def test_header_variants_of_the_size_column_all_name_the_size_column(written: str) -> None:
+    assert header_key(written) in {header_key(spelling) for spelling in COLUMNS["size_class"]}
+
+
+def test_header_key_ignores_spaces_dots_underscores_case_and_a_bom() -> None:
+    assert header_key("\ufeff รหัส\u00a0อปท. ") == header_key("รหัสอปท") == "รหัสอปท"
+    assert header_key("LAO_Code") == header_key("lao code") == "laocode"
+    assert header_key("ขนาดพื้นที่") != header_key("ขนาด")  # the area column stays the area
+
+
+@pytest.mark.parametrize("size_header", SIZE_HEADERS)
+def test_size_class_file_is_read_under_every_header_variant(size_header: str) -> None:
+    text = f"\ufeffรหัส อปท.,อปท.,{size_header}\n4360101,เทศบาลเมืองชัยภูมิ,ขนาดกลาง\n"
+    assert read_size_classes(lines_of(text)).classes == {"4360101": "medium"}
+
+
+def test_a_quoted_header_after_a_bom_is_still_read() -> None:
+    text = '\ufeff"รหัส อปท.","ขนาด"\r\n"4360101","ใหญ่"\r\n'
+    assert read_size_classes(lines_of(text)).classes == {"4360101": "large"}
+
+
+def test_lao_file_headers_are_read_in_other_spellings_too() -> None:
+    for header in ("Province,District,Sub-district,LAO_CODE,lao type,LAO_Name,Size\n",
+                   "จังหวัด ,อำเภอ.,ตำบล,รหัส,ประเภท,ชื่อ อปท,ขนาด\n"):
+        reading = read_dataset(lines_of(header + "ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,4360101,ทม.,เทศบาลเมืองชัยภูมิ,M\n"))
+        town = reading.laos["4360101"]
+        assert reading.has_size_column and (town.type, town.district_code, town.size_class, town.subdistricts) == (
+            "เทศบาลเมือง", "3601", "medium", ["ในเมือง"])
+
+
+@pytest.mark.parametrize(("written", "size"), [
+    ("ขนาดใหญ่", "large"), ("ใหญ่", "large"), ("L", "large"), ("l.", "large"), ("Large", "large"),
+    ("LARGE", "large"), ("ขนาดใหญ่พิเศษ", "large"), ("ใหญ่ (L)", "large"), ("อปท.ขนาดใหญ่", "large"),
+    ("ขนาดกลาง", "medium"), ("ขนาด กลาง", "medium"), ("กลาง", "medium"), ("M", "medium"), ("medium.", "medium"),
+    ("Size M", "medium"), ("ขนาดกลาง/M", "medium"),
+    ("ขนาดเล็ก", "small"), ("\u00a0เล็ก\u00a0", "small"), ("S", "small"), ("small", "small"), ("เล็ก (S)", "small"),
+    ("ใหญ่/เล็ก", None), ("ไม่ทราบ", None), ("ขนาด", None), ("", None), ("XL", None),
+])
+def test_size_values_are_read_as_dla_staff_write_them(written: str, size: str | None) -> None:
+    assert size_class_of(written) == size
+
+
+def test_an_unknown_size_header_is_refused_naming_the_headers_looked_for() -> None:
+    with pytest.raises(FileRefused) as refused:
+        read_size_classes(lines_of("รหัส อปท.,ชั้น\n4360101,ขนาดกลาง\n"))
+    th, en = refused.value.message_th, refused.value.message_en
+    for spelling in ("ขนาด อปท.", "ขนาด", "size", "size_class"):
+        assert spelling in th and spelling in en
+    assert "ไม่พบคอลัมน์" in th and "not found" in en and "ชั้น" in th and "ชั้น" in en
+
+
+def test_a_line_csv_cannot_read_refuses_the_whole_file_naming_the_line() -> None:
+    text = HEADER + "ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,4360101,เทศบาลเมือง,เทศบาลเมืองชัยภูมิ,,,,,,,\n" + \
+        "ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,4360101,เทศบาลเมือง," + "ก" * 200_000 + ",,,,,,,\n"
+    with pytest.raises(FileRefused) as refused:
+        read_dataset(lines_of(text))
+    assert "แถวที่ 3" in refused.value.message_th and "Line 3" in refused.value.message_en

@@ -7,6 +7,7 @@ import copy
 
 import pytest
 
+from services.validation.lao_types import canonical_lao_type, type_en
 from services.validation.matching import RegistryLookup
 from services.validation.rules import Verdict, is_web_url, validate
 from shared.submission import Submission
@@ -104,12 +105,54 @@ def test_registry_knowing_the_code_silences_the_district_digit_warning() -> None
     assert verdict.issues == [] and verdict.lao.type == "เทศบาลตำบล"
 
 
-def test_registry_type_not_eligible_is_returned_not_rejected() -> None:
-    verdict = with_registry(submission(**{"lao.name": "เทศบาลตำบลนาฝาย", "lao.type": "เทศบาลตำบล",
+@pytest.mark.parametrize("ticked", ["เทศบาลตำบล", "ทม.", "เทศบาลนคร"])
+def test_an_lao_the_registry_lists_as_an_sao_is_rejected_whatever_type_was_ticked(ticked: str) -> None:
+    verdict = with_registry(submission(**{"lao.name": "เทศบาลตำบลนาฝาย", "lao.type": ticked,
                                           "lao.code": "6360104"}), "6360104")
     issue = only(verdict, "LAO_REGISTRY_TYPE_NOT_ELIGIBLE")
-    assert (verdict.outcome, issue.severity) == ("returned", "return")
-    assert "องค์การบริหารส่วนตำบล" in issue.message_th and "Provincial Local Administration Office" in issue.message_en
+    assert (verdict.outcome, issue.severity, issue.field) == ("rejected", "reject", "lao.type")
+    assert "องค์การบริหารส่วนตำบล" in issue.message_th and "Subdistrict Administrative Organisation" in issue.message_en
+    assert "6360104" in issue.message_th and "Provincial Local Administration Office" in issue.message_en
+    # The tick that differs from the registry is named too, both types in Thai and English.
+    mismatch = only(verdict, "LAO_REGISTRY_TYPE_MISMATCH")
+    declared = canonical_lao_type(ticked)
+    assert declared is not None and mismatch.severity == "warning"
+    assert "องค์การบริหารส่วนตำบล" in mismatch.message_th and declared in mismatch.message_th
+    assert "Subdistrict Administrative Organisation" in mismatch.message_en and type_en(declared) in mismatch.message_en
+    assert verdict.lao.type == "องค์การบริหารส่วนตำบล"
+
+
+def test_an_lao_the_registry_lists_as_a_pao_is_rejected_even_with_its_type_left_blank() -> None:
+    sub = submission(**{"lao.name": "เทศบาลนครนครราชสีมา", "lao.type": None, "lao.code": "2300101",
+                        "lao.province": "นครราชสีมา", "lao.district": "เมืองนครราชสีมา"})
+    verdict = validate(sub, FY2568, RECEIVED, registry=lookup("2300101", "30"))
+    issue = only(verdict, "LAO_REGISTRY_TYPE_NOT_ELIGIBLE")
+    assert verdict.outcome == "rejected" and "องค์การบริหารส่วนจังหวัด" in issue.message_th
+    assert "Provincial Administrative Organisation" in issue.message_en
+    assert "LAO_REGISTRY_TYPE_MISMATCH" not in codes(verdict)  # nothing ticked, nothing to contradict
+
+
+def test_a_tick_that_agrees_with_an_ineligible_registry_type_is_rejected_once() -> None:
+    verdict = with_registry(submission(**{"lao.name": "องค์การบริหารส่วนตำบลนาฝาย", "lao.type": "อบต.",
+                                          "lao.code": "6360104"}), "6360104")
+    assert verdict.outcome == "rejected"
+    type_codes = [code for code in codes(verdict) if "TYPE" in code]
+    assert type_codes == ["LAO_TYPE_NOT_ELIGIBLE"]
+
+
+def test_a_municipality_in_the_registry_is_eligible_even_if_sao_was_ticked() -> None:
+    # 6360113 was an อบต. and is a เทศบาลตำบล in DLA's registry: the registry's type decides.
+    sub = submission(**{"lao.name": "เทศบาลตำบลท่าหินโงม", "lao.type": "อบต.", "lao.code": "6360113"})
+    verdict = with_registry(sub, "6360113")
+    assert verdict.outcome == "validated" and "LAO_TYPE_NOT_ELIGIBLE" not in codes(verdict)
+    mismatch = only(verdict, "LAO_REGISTRY_TYPE_MISMATCH")
+    assert "เทศบาลตำบล" in mismatch.message_th and "องค์การบริหารส่วนตำบล" in mismatch.message_th
+    assert verdict.lao.type == "เทศบาลตำบล"
+
+
+def test_an_sao_ticked_without_a_registry_match_is_still_rejected() -> None:
+    sub = submission(**{"lao.name": "องค์การบริหารส่วนตำบลนาฝาย", "lao.type": "อบต.", "lao.code": None})
+    assert only(validate(sub, FY2568, RECEIVED), "LAO_TYPE_NOT_ELIGIBLE").severity == "reject"
 
 
 @pytest.mark.parametrize("url", ["https://chaiyaphumcity.go.th/plan.pdf", "http://www.nonsamran.go.th",

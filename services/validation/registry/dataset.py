@@ -8,6 +8,7 @@ Rows stream through; only the collapse dictionary (one small entry per LAO) stay
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,13 +19,15 @@ from services.validation.lao_types import canonical_lao_type, parse_size_class
 from services.validation.matching import RegistryLao, lookup_code
 from shared import geo, thai
 
-# Canonical column → the header spellings seen in DLA's files (compared without spaces and dots).
+# Canonical column → the header spellings seen in DLA's files, compared by `header_key` (so `ขนาดอปท.`,
+# `ขนาด อปท`, `Size` and `SIZE_CLASS` need no entry of their own). The first spelling names the column in
+# messages.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "province": ("จังหวัด",),
-    "district": ("อำเภอ", "อำเภอ/เขต"),
-    "subdistrict": ("ตำบล", "ตำบล/แขวง"),
-    "code": ("รหัส อปท.", "รหัสองค์กรปกครองส่วนท้องถิ่น", "lao_code", "code"),
-    "type": ("ประเภท อปท.", "ประเภทองค์กรปกครองส่วนท้องถิ่น", "lao_type", "type"),
+    "province": ("จังหวัด", "province"),
+    "district": ("อำเภอ", "อำเภอ/เขต", "district"),
+    "subdistrict": ("ตำบล", "ตำบล/แขวง", "subdistrict", "tambon"),
+    "code": ("รหัส อปท.", "รหัส", "รหัสองค์กรปกครองส่วนท้องถิ่น", "lao_code", "code"),
+    "type": ("ประเภท อปท.", "ประเภท", "ประเภทองค์กรปกครองส่วนท้องถิ่น", "lao_type", "type"),
     "name": ("อปท.", "ชื่อ อปท.", "ชื่อองค์กรปกครองส่วนท้องถิ่น", "lao_name", "name"),
     "office_number": ("ที่ตั้งสำนักงานเลขที่",),
     "moo": ("หมู่ที่",),
@@ -34,8 +37,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "lon": ("LONG", "LON", "longitude"),
     # DLA's own header misspells เว็บไซต์; both spellings are read.
     "website": ("เว็ปไซต์ของอปท.", "เว็บไซต์ของอปท.", "เว็บไซต์", "website"),
-    # Not in dlads_05_01 today: an optional extra column with DLA's size class.
-    "size_class": ("ขนาด อปท.", "ขนาดองค์กรปกครองส่วนท้องถิ่น", "size_class"),
+    # Not in dlads_05_01 today: an optional extra column with DLA's size class (and the size-class file's).
+    "size_class": ("ขนาด อปท.", "ขนาด", "ขนาดองค์กรปกครองส่วนท้องถิ่น", "size", "size_class", "lao_size"),
 }
 REQUIRED = ("province", "district", "code", "type", "name")
 SIZE_FILE_REQUIRED = ("code", "size_class")
@@ -100,25 +103,85 @@ class DatasetReading:
         return {draft.province_code for draft in self.laos.values()}
 
 
-def _squash(header: str) -> str:
-    return re.sub(r"[\s.]", "", thai.clean_text(header)).casefold()
+# What a header name may carry besides its words: white space of any kind (non-breaking too), dots,
+# underscores, hyphens, quotes and brackets. `thai.clean_text` has already dropped a BOM and zero-width marks.
+_HEADER_NOISE = re.compile(r"[\s._\-\"'“”‘’()\[\]]")
+
+
+def header_key(name: str) -> str:
+    """The one comparison of header names: `\ufeffขนาด อปท.`, `ขนาดอปท`, `ขนาด\u00a0อปท. ` → `ขนาดอปท`;
+    `Size_Class`, `size class` → `sizeclass`."""
+    return _HEADER_NOISE.sub("", thai.clean_text(name)).casefold()
+
+
+_WANTED = {header_key(spelling): column for column, spellings in COLUMNS.items() for spelling in spellings}
 
 
 def _header_map(header: list[str], required: tuple[str, ...], what_th: str, what_en: str) -> dict[str, int]:
-    wanted = {_squash(spelling): column for column, spellings in COLUMNS.items() for spelling in spellings}
     found: dict[str, int] = {}
     for index, name in enumerate(header):
-        column = wanted.get(_squash(name))
+        column = _WANTED.get(header_key(name))
         if column is not None and column not in found:
             found[column] = index
     missing = [column for column in required if column not in found]
     if missing:
         names = ", ".join(COLUMNS[column][0] for column in missing)
+        accepted = "; ".join(f"{COLUMNS[column][0]}: {' / '.join(COLUMNS[column])}" for column in missing)
+        read = ", ".join(thai.clean_text(name) for name in header)
         raise FileRefused(
-            f"ไฟล์นี้ไม่ใช่{what_th}: ไม่พบคอลัมน์ {names} (หัวตารางที่พบ: {', '.join(header) or 'ไม่มี'})",
-            f"This is not {what_en}: column(s) {names} not found (header read: {', '.join(header) or 'none'}).",
+            f"ไฟล์นี้ไม่ใช่{what_th}: ไม่พบคอลัมน์ {names} (หัวตารางที่รับได้ ไม่นับเว้นวรรค จุด และตัวพิมพ์เล็ก/ใหญ่ — "
+            f"{accepted}) (หัวตารางที่พบ: {read or 'ไม่มี'})",
+            f"This is not {what_en}: column(s) {names} not found (headers looked for, ignoring spaces, dots and "
+            f"case — {accepted}; header read: {read or 'none'}).",
         )
     return found
+
+
+def _rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of a CSV, its header first. A BOM before the header is dropped (it would hide a
+    quoted first name from `csv`); a line `csv` cannot read refuses the whole file."""
+    source = iter(lines)
+    first = next(source, None)
+    if first is None:
+        return
+    reader = csv.reader(itertools.chain((first.removeprefix("\ufeff"),), source))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line = reader.line_num
+            raise FileRefused(f"แถวที่ {line}: อ่านแถวนี้ไม่ได้ ({error}) จึงไม่นำเข้าไฟล์นี้ โปรดตรวจสอบไฟล์แล้วนำเข้าใหม่",
+                              f"Line {line} cannot be read ({error}); nothing was imported. Check the file and "
+                              "import it again.") from None
+        yield reader.line_num, row
+
+
+def _header(rows: Iterator[tuple[int, list[str]]]) -> list[str]:
+    first = next(rows, None)
+    if first is None:
+        raise FileRefused("ไฟล์ว่างเปล่า", "The file is empty.")
+    return first[1]
+
+
+_SIZE_WORDS = re.compile(r"^(?:อปท|ขนาด|size|class)+")
+_SIZE_PARTS = re.compile(r"[()/\[\],;]")
+
+
+def size_class_of(written: str) -> str | None:
+    """A size class as DLA staff write it: what `parse_size_class` reads (`ขนาดใหญ่`, `ใหญ่`, `L`, `Large`),
+    and also `L.`, `ขนาดใหญ่พิเศษ`, `อปท.ขนาดเล็ก`, `Size M`, `ใหญ่ (L)`, `ขนาดกลาง/M`. None when unknown or when
+    its parts disagree (`ใหญ่/เล็ก`)."""
+    direct = parse_size_class(written)
+    if direct is not None or not written:
+        return direct
+    found: set[str | None] = set()
+    for part in _SIZE_PARTS.split(thai.clean_text(written)):
+        key = _SIZE_WORDS.sub("", header_key(part))
+        if key:
+            found.add(parse_size_class(key))
+    return found.pop() if len(found) == 1 else None
 
 
 def _cell(row: list[str], columns: dict[str, int], column: str) -> str:
@@ -143,16 +206,11 @@ def _place(province_text: str, district_text: str, code: str) -> tuple[Province 
 def read_dataset(lines: Iterable[str]) -> DatasetReading:
     """Collapse DLA's LAO × sub-district rows into LAOs. Rows that cannot be an LAO are skipped and reported
     (line number and reason, in Thai and English); a file without the expected columns is refused."""
-    reader = csv.reader(lines)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise FileRefused("ไฟล์ว่างเปล่า", "The file is empty.") from None
-    columns = _header_map(header, REQUIRED, "ไฟล์รายชื่อ อปท. ของกรมส่งเสริมการปกครองท้องถิ่น (dlads_05_01)",
+    rows = _rows(lines)
+    columns = _header_map(_header(rows), REQUIRED, "ไฟล์รายชื่อ อปท. ของกรมส่งเสริมการปกครองท้องถิ่น (dlads_05_01)",
                           "DLA's LAO list (dlads_05_01)")
     reading = DatasetReading(has_size_column="size_class" in columns)
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         reading.rows += 1
@@ -200,7 +258,7 @@ def _add_row(reading: DatasetReading, row: list[str], columns: dict[str, int], l
                         f"{placed_en}.")
     lao_type = canonical_lao_type(type_written) or canonical_lao_type(name)
     size_written = _cell(row, columns, "size_class")
-    size_class = parse_size_class(size_written)
+    size_class = size_class_of(size_written)
     if size_written and size_class is None:
         reading.problem(line, f"แถวที่ {line}: ไม่รู้จักขนาด อปท. \"{size_written}\"",
                         f"Line {line}: size class \"{size_written}\" is not known (ขนาดใหญ่ / กลาง / เล็ก).")
@@ -225,21 +283,16 @@ class SizeClassReading:
 
 def read_size_classes(lines: Iterable[str]) -> SizeClassReading:
     """The size-class file: one row per LAO, `รหัส อปท.` and `ขนาด อปท.` (ขนาดใหญ่ / ขนาดกลาง / ขนาดเล็ก)."""
-    reader = csv.reader(lines)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise FileRefused("ไฟล์ว่างเปล่า", "The file is empty.") from None
-    columns = _header_map(header, SIZE_FILE_REQUIRED, "ไฟล์ขนาด อปท. (รหัส อปท., ขนาด อปท.)",
+    rows = _rows(lines)
+    columns = _header_map(_header(rows), SIZE_FILE_REQUIRED, "ไฟล์ขนาด อปท. (รหัส อปท., ขนาด อปท.)",
                           "an LAO size-class file (รหัส อปท., ขนาด อปท.)")
     reading = SizeClassReading()
-    for row in reader:
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         reading.rows += 1
-        line = reader.line_num
         written_code, written_class = _cell(row, columns, "code"), _cell(row, columns, "size_class")
-        code, size_class = lookup_code(written_code), parse_size_class(written_class)
+        code, size_class = lookup_code(written_code), size_class_of(written_class)
         if code is None or size_class is None:
             reading.skipped += 1
             if len(reading.problems) < MAX_REPORTED_PROBLEMS:

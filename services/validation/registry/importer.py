@@ -1,6 +1,9 @@
 """One import, whoever asks for it (the command line or the admin API): read DLA's LAO file and/or a
 size-class file as a stream, upsert the LAOs, record the import, and leave one `registry.updated` event per
-province touched in the import record's outbox."""
+province touched in the import record's outbox.
+
+Every file of an import is read and checked to its last line before the first write, so a refused import
+(a foreign file, a line that cannot be decoded or parsed, in either file) leaves the registry as it was."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from services.validation.registry.dataset import (
     DatasetReading,
@@ -29,6 +32,7 @@ PROGRESS_EVERY_LINES = 200
 
 # (phase, done, total): phases "read" and "size_classes" count bytes, "write" counts LAOs.
 Progress = Callable[[str, int, int | None], None]
+Reading = TypeVar("Reading", DatasetReading, SizeClassReading)
 
 
 def _no_progress(phase: str, done: int, total: int | None) -> None:
@@ -73,16 +77,29 @@ class _Stream:
         decoder = codecs.getincrementaldecoder(self.encoding)()
         done = 0
         # b"\n" never occurs inside a UTF-8 or TIS-620 character, so each raw line decodes on its own.
+        number = 0
         for number, raw in enumerate(self.stream, start=1):
             self.digest.update(raw)
             done += len(raw)
             if number % PROGRESS_EVERY_LINES == 0:
                 self.progress(self.phase, done, self.total)
-            yield decoder.decode(raw)
-        tail = decoder.decode(b"", final=True)
+            yield self._decoded(decoder, raw, number)
+        tail = self._decoded(decoder, b"", number, final=True)
         if tail:
             yield tail
         self.progress(self.phase, done, self.total)
+
+    def _decoded(self, decoder: codecs.IncrementalDecoder, raw: bytes, number: int, final: bool = False) -> str:
+        # The encoding is sniffed from the head only: bytes of another encoding further down (rows pasted in
+        # from an older export) refuse the file rather than import garbled names.
+        try:
+            return decoder.decode(raw, final=final)
+        except UnicodeDecodeError:
+            raise FileRefused(
+                f"แถวที่ {number}: อ่านตัวอักษรไม่ได้ในรหัส {self.encoding} (ไฟล์อาจปนหลายรหัสอักขระ) จึงไม่นำเข้าไฟล์นี้ "
+                "โปรดบันทึกไฟล์ใหม่เป็น UTF-8 แล้วนำเข้าอีกครั้ง",
+                f"Line {number} cannot be decoded as {self.encoding} (the file may mix encodings); nothing was "
+                "imported. Save the file as UTF-8 and import it again.") from None
 
 
 def _problems(problems: list[RowProblem]) -> list[dict[str, Any]]:
@@ -98,7 +115,8 @@ async def run_import(repository: RegistryRepository, *, laos_file: IO[bytes] | N
                      size_classes_source: str | None = None, progress: Progress | None = None,
                      requested_by: str = "cli") -> dict[str, Any]:
     """Import and return the import record (without its outbox). Raises `FileRefused` (recorded as
-    `refused`) for a file that is not the expected kind; any other failure is recorded as `failed`."""
+    `refused`, with the registry untouched) for a file that is not the expected kind or has a line that
+    cannot be decoded or parsed; any other failure is recorded as `failed`."""
     if laos_file is None and size_classes_file is None:
         raise FileRefused("ไม่มีไฟล์ให้นำเข้า: ส่งไฟล์รายชื่อ อปท. และ/หรือไฟล์ขนาด อปท.",
                           "Nothing to import: send DLA's LAO file and/or a size-class file.")
@@ -127,12 +145,15 @@ async def run_import(repository: RegistryRepository, *, laos_file: IO[bytes] | N
 
 async def _import(repository: RegistryRepository, import_id: str, at: datetime, laos_file: IO[bytes] | None,
                   size_classes_file: IO[bytes] | None, report: Progress) -> tuple[dict[str, Any], list[Envelope]]:
+    # Read and check every file first: a FileRefused from any of them is raised before anything is written.
+    laos = None if laos_file is None else _read(laos_file, "read", report, read_dataset)
+    sizes = None if size_classes_file is None else _read(size_classes_file, "size_classes", report,
+                                                          read_size_classes)
     summary: dict[str, Any] = {}
     provinces: set[str] = set()
     retired: dict[str, list[str]] = {}
-    if laos_file is not None:
-        stream = _Stream(laos_file, "read", report)
-        reading: DatasetReading = read_dataset(stream.lines())
+    if laos is not None:
+        stream, reading = laos
         drafts = list(reading.laos.values())
         inserted = updated = 0
         for start in range(0, len(drafts), BATCH):
@@ -148,20 +169,26 @@ async def _import(repository: RegistryRepository, import_id: str, at: datetime, 
             "retired": sum(len(codes) for codes in retired.values()), "size_column": reading.has_size_column,
             "problems": _problems(reading.problems),
         })
-    if size_classes_file is not None:
-        sizes_stream = _Stream(size_classes_file, "size_classes", report)
-        sizes: SizeClassReading = read_size_classes(sizes_stream.lines())
-        unknown = await repository.set_size_classes(sizes.classes, import_id=import_id, at=at)
-        provinces |= await repository.provinces_of(code for code in sizes.classes if code not in unknown)
+    if sizes is not None:
+        sizes_stream, classes = sizes
+        unknown = await repository.set_size_classes(classes.classes, import_id=import_id, at=at)
+        provinces |= await repository.provinces_of(code for code in classes.classes if code not in unknown)
         summary["size_classes"] = {
-            "sha256": sizes_stream.digest.hexdigest(), "rows": sizes.rows, "rows_skipped": sizes.skipped,
-            "applied": len(sizes.classes) - len(unknown), "unknown_codes": unknown[:100],
-            "problems": _problems(sizes.problems),
+            "sha256": sizes_stream.digest.hexdigest(), "rows": classes.rows, "rows_skipped": classes.skipped,
+            "applied": len(classes.classes) - len(unknown), "unknown_codes": unknown[:100],
+            "problems": _problems(classes.problems),
         }
     events = [await _province_event(repository, import_id, at, code, retired.get(code, []))
               for code in sorted(provinces)]
     summary.update({"finished_at": datetime.now(UTC), "provinces": sorted(provinces), "events": len(events)})
     return summary, events
+
+
+def _read(file: IO[bytes], phase: str, report: Progress,
+          reader: Callable[[Iterator[str]], Reading]) -> tuple[_Stream, Reading]:
+    """One file read to its last line (its digest complete), before anything is written."""
+    stream = _Stream(file, phase, report)
+    return stream, reader(stream.lines())
 
 
 async def _province_event(repository: RegistryRepository, import_id: str, at: datetime, province_code: str,
