@@ -12,10 +12,11 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared import thai
+from shared.thai_numbers import read_amount, read_count
 
 THAI_TZ = ZoneInfo("Asia/Bangkok")
 
@@ -115,25 +116,23 @@ def _timestamp(value: Any) -> Any:
 
 
 def _money(value: Any) -> Any:
+    # Text is read as clerks write it (docs/thai-numbers.md); what holds no amount stays an error that quotes it.
     if isinstance(value, str):
-        if thai.is_no_amount(value):
-            return None
-        amount = thai.parse_baht(value)
-        if amount is None:
+        reading = read_amount(value)
+        if reading.kind == "unreadable":
             raise PydanticCustomError("money", "not an amount in baht: '{value}'", {"value": value})
-        return amount
+        return reading.value
     return value
-
-
-_COUNT_WORDS = ("ประมาณ", "คน", "ราย", "ครัวเรือน", "people", "persons")
 
 
 def _count(value: Any) -> Any:
     if isinstance(value, str):
-        digits = thai.to_arabic_digits(thai.clean_text(value)).replace(",", "").replace(" ", "")
-        for word in _COUNT_WORDS:  # "ประมาณ 12,000 คน"
-            digits = digits.replace(word, "")
-        return None if digits in ("", "-") else digits
+        reading = read_count(value)
+        if reading.kind == "none":
+            return None
+        if reading.value is None:
+            raise PydanticCustomError("count", "not a number of people: '{value}'", {"value": value})
+        return int(reading.value)
     return value
 
 
@@ -227,7 +226,7 @@ class NumberNote(_Model):
     written: str
     estimated: bool = False
     ambiguous: bool = False
-    note: str | None = Field(default=None, description="How it was read, e.g. `range_lower`, `persons_in_brackets`")
+    note: str | None = Field(default=None, description="How it was read, e.g. `range_lower_end`, `persons_in_brackets` (docs/thai-numbers.md)")
     note_th: str | None = None
     note_en: str | None = None
 
@@ -260,6 +259,28 @@ class Project(_Model):
     beneficiaries_as_written: NumberNote | None = Field(
         default=None, description="Set by intake when the beneficiaries were written as text: the text and how it "
                                   "was read (an estimate, a range's lower end, persons in brackets, ...)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_numbers_written_as_text(cls, data: Any) -> Any:
+        """A budget or a count written as text becomes its value, and the text goes beside it in
+        `*_as_written` when the reading is an estimate, ambiguous or took a step a reviewer should see. Text that
+        holds no number stays as written, so the field's own validator refuses it quoting the text."""
+        if not isinstance(data, dict):
+            return data
+        read = dict(data)
+        for name, reader, whole in (("budget_thb", read_amount, False), ("beneficiaries", read_count, True)):
+            text = data.get(name)
+            if not isinstance(text, str):
+                continue
+            reading = reader(text)
+            if reading.kind == "unreadable":
+                continue
+            # A negative reading stays negative: the field's bound then asks the applicant to correct it.
+            value = reading.value
+            read[name] = int(value) if whole and value is not None else value
+            read[f"{name.removesuffix('_thb')}_as_written"] = reading.note_fields()
+        return read
 
 
 class Submission(_Model):
