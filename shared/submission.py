@@ -226,7 +226,8 @@ class NumberNote(_Model):
     written: str
     estimated: bool = False
     ambiguous: bool = False
-    note: str | None = Field(default=None, description="How it was read, e.g. `range_lower_end`, `persons_in_brackets` (docs/thai-numbers.md)")
+    note: str | None = Field(default=None, description="How it was read, e.g. `range_lower_end`, "
+                                                       "`persons_in_brackets` (docs/thai-numbers.md)")
     note_th: str | None = None
     note_en: str | None = None
 
@@ -298,7 +299,8 @@ class Submission(_Model):
                     "formats are accepted too: `25/11/2568, 22:41:07` (B.E.) or `25/11/2025 22:41:07`",
         examples=["2025-11-24T10:15:00+07:00"],
     )
-    lao: Lao
+    # No LAO answers at all is still a response: validation says what is missing.
+    lao: Lao = Field(default_factory=Lao)
     contact: Contact = Field(default_factory=Contact)
     readiness: Readiness = Field(default_factory=Readiness)
     dimensions: Dimensions = Field(default_factory=list, description="ด้านของเมืองอัจฉริยะที่ดำเนินการ")

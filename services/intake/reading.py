@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.intake.normalise import TIME_RANGE_EN, TIME_RANGE_TH, implausible_time
-from shared import thai
+from shared import thai, thai_numbers
 from shared.errors import FieldError, field_errors, field_path, thai_message
 from shared.submission import AnswerProblem, Submission
 
@@ -44,6 +44,8 @@ _PROBLEM_CODES: dict[str, str] = {
     "decimal_parsing": "answer_unreadable", "int_parsing": "answer_unreadable", "int_from_float": "answer_unreadable",
     "bool_parsing": "answer_unreadable", "string_pattern_mismatch": "answer_unreadable",
 }
+_NUMBER_READERS: dict[str, Callable[[str], thai_numbers.NumberReading]] = {
+    "money": thai_numbers.read_amount, "count": thai_numbers.read_count}
 # Lists that people write in one cell: split the same way the canonical model splits them.
 _SPLITTERS: dict[str, Callable[[str], list[str]]] = {
     "dimensions": thai.split_list, "partners": thai.split_list, "evidence_urls": thai.split_urls,
@@ -122,7 +124,13 @@ def read_submission(data: dict[str, Any], *, problems: Sequence[AnswerProblem] =
             code = _PROBLEM_CODES.get(first["type"], "answer_invalid")
             written = _get(data, path)
             message_th = thai_message(first["type"], first.get("ctx"))
-            found.append(problem(shown, code, written, message_th, message.message_en,
+            message_en = message.message_en
+            if first["type"] in _NUMBER_READERS and isinstance(written, str):
+                # The reader knows why (a comma out of place, a fraction of a person): say it.
+                reading = _NUMBER_READERS[first["type"]](written)
+                if reading.note_th and reading.note_en:
+                    message_th, message_en = f"{message_th}: {reading.note_th}", f"{message_en}: {reading.note_en}"
+            found.append(problem(shown, code, written, message_th, message_en,
                                  question=question_of(shown) if question_of else None, reason=first["type"]))
             limit = (first.get("ctx") or {}).get("max_length")
             if first["type"] == "too_long" and isinstance(written, list) and isinstance(limit, int):
