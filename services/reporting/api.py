@@ -558,14 +558,17 @@ async def rankings(
 
 # -- exports ------------------------------------------------------------------------------------------
 
-EXPORT_TABLES = ("provinces", "size-groups", "districts", "submissions", "rankings", "missing", "criteria")
+EXPORT_TABLES = ("provinces", "size-groups", "districts", "submissions", "projects", "rankings", "missing",
+                 "criteria")
 
 
 @router.get(
     "/campaigns/{campaign}/exports/{name}",
     summary="A report table as CSV or XLSX, Thai headers by default (`lang=en` for English)",
     description="`name` is `<table>.<csv|xlsx>`; tables: provinces (national rows), size-groups, districts, "
-                "submissions, rankings (needs `size_group`), missing (who has not submitted), criteria (one "
+                "submissions, projects (one row per project of each current response: descriptions and "
+                "outcomes with their line breaks), rankings (needs `size_group`), missing (who has not "
+                "submitted), criteria (one "
                 "submission's points, needs `submission`). `province` and `district` narrow each table as "
                 "the JSON routes do.",
     response_class=Response,
@@ -643,6 +646,8 @@ async def _export_table(request: Request, scope: Scope, campaign: str, table: st
         _, ranked = await read_models.ranking(campaign, size_group, where, limit=PROVINCE_LIST_LIMIT)
         return exports.rankings_table(ranked)
     _, views = await read_models.list_submissions(campaign, where, limit=PROVINCE_LIST_LIMIT * 5)
+    if table == "projects":
+        return exports.projects_table(views)
     return exports.submissions_table(views)
 
 

@@ -3,6 +3,9 @@
 A table is built from the same read-model documents the JSON API serves, so an export always shows the
 figures the dashboard shows. CSV is UTF-8 with a byte-order mark, which spreadsheet programs need to read
 Thai correctly.
+
+Multi-line answers (a project's description or outcomes written as a numbered list) keep their line breaks:
+in CSV inside the quoted field, in XLSX in a cell that wraps, so a spreadsheet shows one item a line.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from services.reporting.labels import SIZE_GROUP, STATUS, TIER, word
+from services.reporting.labels import PROJECT_STATUS, SIZE_GROUP, STATUS, TIER, word
+from shared.thai import DIMENSIONS
 
 Document = dict[str, Any]
 Lang = Literal["th", "en"]
 Format = Literal["csv", "xlsx"]
+MAX_WIDTH = 60  # characters: a wider column would push the rest of the table off the screen
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -64,6 +69,18 @@ def _tier(value: Any, lang: Lang) -> str:
 
 def _group(value: Any, lang: Lang) -> str:
     return word(SIZE_GROUP, value, lang)
+
+
+def _project_status(value: Any, lang: Lang) -> str:
+    return word(PROJECT_STATUS, value, lang)
+
+
+def _dimensions(value: Any, lang: Lang) -> str:
+    return ", ".join(word(DIMENSIONS, key, lang) for key in value or [])
+
+
+def _lines(value: Any, lang: Lang) -> str:
+    return "\n".join(value or [])
 
 
 FIGURE_COLUMNS = (
@@ -172,6 +189,35 @@ def criteria_table(view: Document) -> Table:
     return Table("criteria", "คะแนนรายเกณฑ์", "Points by criterion", columns, list(score.get("criteria") or []))
 
 
+PROJECT_COLUMNS = (
+    *SUBMISSION_COLUMNS[:2], SUBMISSION_COLUMNS[3], SUBMISSION_COLUMNS[4], SUBMISSION_COLUMNS[5],
+    SUBMISSION_COLUMNS[6],
+    Column("project", "โครงการที่", "Project"),
+    Column("name", "ชื่อโครงการ", "Project name"),
+    Column("dimensions", "ด้าน", "Dimensions", _dimensions),
+    Column("description", "รายละเอียด", "Description"),
+    Column("outcomes", "ผลลัพธ์ที่วัดได้", "Outcomes"),
+    Column("budget_thb", "งบประมาณ (บาท)", "Budget (THB)"),
+    Column("project_status", "สถานะโครงการ", "Project status", _project_status),
+    Column("beneficiaries", "จำนวนผู้ได้รับประโยชน์", "Beneficiaries"),
+    Column("evidence_urls", "ลิงก์หลักฐาน", "Evidence", _lines),
+    SUBMISSION_COLUMNS[11],
+)
+
+
+def projects_table(views: Iterable[Document]) -> Table:
+    """One row per project of each submission's current report form, its description and outcomes as written."""
+    rows = []
+    for view in views:
+        revision = (view.get("revisions") or {}).get(str(view.get("current_revision"))) or {}
+        base = submission_row(view)
+        for number, project in enumerate((revision.get("form") or {}).get("projects") or [], start=1):
+            rows.append({**base, "project": number, "project_status": project.get("status"),
+                         **{key: project.get(key) for key in ("name", "dimensions", "description", "outcomes",
+                                                              "budget_thb", "beneficiaries", "evidence_urls")}})
+    return Table("projects", "โครงการของเทศบาล", "Projects", PROJECT_COLUMNS, rows)
+
+
 def to_csv(table: Table, lang: Lang = "th") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -192,15 +238,30 @@ def to_xlsx(table: Table, lang: Lang = "th") -> bytes:
         cell.font = header_font
         cell.fill = PatternFill("solid", fgColor="DDE7F3")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [_width(column.header(lang)) for column in table.columns]
     for row in table.rows:
-        sheet.append([column.cell(row, lang) for column in table.columns])
-    for index, column in enumerate(table.columns, start=1):
-        width = max([len(column.header(lang)), *(len(str(column.cell(r, lang) or "")) for r in table.rows)])
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, width + 2))
+        values = [column.cell(row, lang) for column in table.columns]
+        sheet.append(values)
+        widths = [max(width, _width(value)) for width, value in zip(widths, values, strict=True)]
+    widths = [min(MAX_WIDTH, max(8, width + 2)) for width in widths]
+    # A cell of several lines, or one line wider than its column, wraps: Excel then shows each line of a
+    # numbered list on its own line (with the row as tall as it needs), not one long line cut at the border.
+    for cells in sheet.iter_rows(min_row=2):
+        for cell, width in zip(cells, widths, strict=True):
+            text = cell.value
+            wrap = isinstance(text, str) and ("\n" in text or len(text) > width)
+            cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _width(value: Any) -> int:
+    """Characters of the value's longest line (a multi-line cell is as wide as its widest line)."""
+    return max((len(line) for line in str("" if value is None else value).split("\n")), default=0)
 
 
 def render(table: Table, fmt: Format, lang: Lang = "th") -> bytes:

@@ -1,4 +1,5 @@
-"""Thai and English words for what reports show: statuses, tiers, size groups, figures, and Thai dates."""
+"""Thai and English words for what reports show: statuses, tiers, size groups, project statuses, figures, and Thai
+dates."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ SIZE_GROUP = {
     "medium": ("ขนาดกลาง", "medium"),
     "small": ("ขนาดเล็ก", "small"),
     "unknown": ("ไม่ทราบขนาด", "unknown size"),
+}
+PROJECT_STATUS = {
+    "completed": ("ดำเนินการแล้วเสร็จ", "completed"),
+    "in_progress": ("อยู่ระหว่างดำเนินการ", "in progress"),
+    "planned": ("อยู่ระหว่างวางแผน", "planned"),
 }
 MONTHS_TH = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
              "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")

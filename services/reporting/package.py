@@ -23,7 +23,7 @@ from datetime import date
 from html import escape
 from typing import Any, Literal
 
-from services.reporting.labels import SIZE_GROUP, STATUS, TIER, thai_date, thai_number, word
+from services.reporting.labels import PROJECT_STATUS, SIZE_GROUP, STATUS, TIER, thai_date, thai_number, word
 from shared.campaign import Campaign
 from shared.thai import DIMENSIONS, to_thai_digits
 
@@ -38,8 +38,6 @@ FORM_TITLE = ("แบบรายงานผลข้อมูลการพ�
 DLA = "กรมส่งเสริมการปกครองท้องถิ่น"
 DLA_DIVISION = "กองพัฒนาและส่งเสริมการบริหารงานท้องถิ่น"
 DEPA_MARK = {"yes": "ได้รับแล้ว", "no": "ยังไม่ได้รับ", "applying": "อยู่ระหว่างยื่นขอ"}
-PROJECT_STATUS = {"completed": "ดำเนินการแล้วเสร็จ", "in_progress": "อยู่ระหว่างดำเนินการ",
-                  "planned": "อยู่ระหว่างวางแผน"}
 
 
 @dataclass(frozen=True)
@@ -218,8 +216,8 @@ def summary_html(area: Area, campaign: Campaign) -> str:
   <tr>{''.join(f'<td class="num">{_n(value)}</td>' for _, value in figure_cells)}
   <td class="num">{_n(average, 2) if average is not None else '-'}</td></tr></table>
   <h3>รายชื่อเทศบาลที่ส่งข้อมูล</h3>
-  <table class="grid list"><colgroup><col style="width:6%"><col style="width:31%"><col style="width:14%">
-  <col style="width:17%"><col style="width:9%"><col style="width:14%"><col style="width:9%"></colgroup>
+  <table class="grid list"><colgroup><col style="width:5%"><col style="width:23%"><col style="width:14%">
+  <col style="width:16%"><col style="width:11%"><col style="width:17%"><col style="width:14%"></colgroup>
   <thead><tr><th>ที่</th><th>ชื่อเทศบาล</th><th>อำเภอ</th><th>สถานะ</th><th>คะแนน (เต็ม {_n(max_total)})</th>
   <th>ระดับ</th><th>กลุ่มขนาด</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
   {missing}
@@ -244,12 +242,16 @@ def form_html(view: Document, number: int, total: int) -> str:
     for index, project in enumerate(form.get("projects") or [], start=1):
         dims = ", ".join(DIMENSIONS[d][0] for d in project.get("dimensions") or [] if d in DIMENSIONS)
         budget = project.get("budget_thb")
+        outcomes = project.get("outcomes") or "-"
+        # A list of outcomes starts under its label, so its first item lines up with the others.
+        after_label = "\n" if "\n" in outcomes else " "
         projects.append(
             f"<tr><td class='num'>{_n(index)}</td><td><b>{_e(project.get('name'))}</b>"
-            f"<br>{_e(project.get('description'))}"
-            f"<br><i>ผลลัพธ์:</i> {_e(project.get('outcomes') or '-')}</td><td>{_e(dims or '-')}</td>"
+            f"<div class='long'>{_e(project.get('description'))}</div>"
+            f"<div class='long'><i>ผลลัพธ์:</i>{after_label}{_e(outcomes)}</div></td>"
+            f"<td>{_e(dims or '-')}</td>"
             f"<td class='num'>{_n(budget, 0) if budget is not None else '-'}</td>"
-            f"<td>{_e(PROJECT_STATUS.get(project.get('status') or '', '-'))}</td>"
+            f"<td>{_e(word(PROJECT_STATUS, project.get('status')) or '-')}</td>"
             f"<td class='num'>{_n(project.get('beneficiaries'))}</td></tr>")
     if not projects:
         projects.append("<tr><td colspan='6' class='none'>ไม่ได้ระบุโครงการ</td></tr>")
@@ -294,8 +296,8 @@ def form_html(view: Document, number: int, total: int) -> str:
   <h3>ส่วนที่ ๓ ด้านของเมืองอัจฉริยะที่ดำเนินการ</h3>
   <table class="grid dims"><tbody>{dimension_rows}</tbody></table>
   <h3>ส่วนที่ ๔ โครงการ</h3>
-  <table class="grid list"><colgroup><col style="width:5%"><col style="width:43%"><col style="width:17%">
-  <col style="width:13%"><col style="width:12%"><col style="width:10%"></colgroup>
+  <table class="grid list"><colgroup><col style="width:5%"><col style="width:36%"><col style="width:16%">
+  <col style="width:17%"><col style="width:13%"><col style="width:13%"></colgroup>
   <thead><tr><th>ที่</th><th>โครงการ</th><th>ด้าน</th><th>งบประมาณ (บาท)</th><th>สถานะ</th>
   <th>ผู้ได้รับประโยชน์</th></tr></thead><tbody>{''.join(projects)}</tbody></table>
   <h3>ส่วนที่ ๕ ภาคีเครือข่าย</h3>
@@ -349,7 +351,18 @@ h3 { font-size: 16pt; margin: 0.35cm 0 0.1cm; }
 .center { text-align: center; }
 .attachment-mark { text-align: right; font-size: 14pt; }
 table { border-collapse: collapse; width: 100%; font-size: 12pt; line-height: 1.0; }
+/* Fixed layouts keep the columns at their set widths, so a word wider than its column would be drawn over
+   the next one (ที่มีประสิทธิภาพ over the size group): the widths fit the longest labels and figures, and a
+   longer word or number (Thai has no spaces to break at) breaks inside its own cell. Only on fixed tables:
+   on auto-layout ones `anywhere` would let the columns shrink to a letter. */
 table.list { table-layout: fixed; }
+table.list th, table.list td, table.pairs th, table.pairs td { overflow-wrap: anywhere; }
+table.list td.num { white-space: normal; }
+/* Descriptions and outcomes keep the applicant's line breaks (a numbered list, one item a line). */
+.long { white-space: pre-line; }
+/* A row split by a page break loses its cells' alignment (a criterion's title on one page, its points on the
+   previous): rows move whole to the next page unless one is taller than a page. */
+tr { break-inside: avoid; }
 table.figures { font-size: 12pt; }
 table.grid th, table.grid td, table.figures th, table.figures td, table.pairs th, table.pairs td
   { border: 0.5pt solid #444; padding: 1pt 4pt; vertical-align: top; }

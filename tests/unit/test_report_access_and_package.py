@@ -85,3 +85,17 @@ def test_the_package_has_one_report_form_per_submission() -> None:
     assert html.count('<section class="form">') == 5
     assert html.count('<section class="summary">') == 1
     assert "เทศบาลตำบลนาฝาย" in html and "<script" not in html
+
+
+def test_a_multi_line_description_is_escaped_and_keeps_its_lines() -> None:
+    area = chaiyaphum()
+    view = next(v for v in area.submissions if v["submission_id"] == "fy2568-4360101")
+    form = view["revisions"][str(view["current_revision"])]["form"]
+    form["projects"][0] = {**form["projects"][0], "description": "ขั้นตอน\n1. สำรวจ <script>x</script>\n2. ติดตั้ง",
+                           "outcomes": "ลดเวลา\nเพิ่มความพึงพอใจ"}
+    html = package_html(area, load_campaigns().get("fy2568"), Sender(), date(2025, 11, 27))
+    # The lines stay as newlines in a cell the stylesheet shows with `white-space: pre-line`.
+    assert "<div class='long'>ขั้นตอน\n1. สำรวจ &lt;script&gt;x&lt;/script&gt;\n2. ติดตั้ง</div>" in html
+    assert "<div class='long'><i>ผลลัพธ์:</i>\nลดเวลา\nเพิ่มความพึงพอใจ</div>" in html  # the list under its label
+    assert "<i>ผลลัพธ์:</i> ลดเวลาตอบสนองเหตุจาก ๓ วันเหลือ ๖ ชั่วโมง</div>" in html  # one line: beside it
+    assert ".long { white-space: pre-line; }" in html and "<script>" not in html
