@@ -218,12 +218,25 @@ def projects_table(views: Iterable[Document]) -> Table:
     return Table("projects", "โครงการของเทศบาล", "Projects", PROJECT_COLUMNS, rows)
 
 
+# What a spreadsheet takes for the start of a formula: an applicant's `=HYPERLINK(...)` must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text that starts like a formula gets a leading apostrophe (the
+    convention spreadsheets show as text); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(table: Table, lang: Lang = "th") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.header(lang) for column in table.columns])
+    writer.writerow([as_text(column.header(lang)) for column in table.columns])
     for row in table.rows:
-        writer.writerow(["" if (value := column.cell(row, lang)) is None else value for column in table.columns])
+        writer.writerow(["" if (value := column.cell(row, lang)) is None else as_text(value)
+                         for column in table.columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -251,6 +264,8 @@ def to_xlsx(table: Table, lang: Lang = "th") -> bytes:
             text = cell.value
             wrap = isinstance(text, str) and ("\n" in text or len(text) > width)
             cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+            if cell.data_type == "f":
+                cell.data_type = "s"  # openpyxl reads `=...` as a formula: an applicant's text is only text
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -99,3 +99,26 @@ def test_a_multi_line_description_is_escaped_and_keeps_its_lines() -> None:
     assert "<div class='long'><i>ผลลัพธ์:</i>\nลดเวลา\nเพิ่มความพึงพอใจ</div>" in html  # the list under its label
     assert "<i>ผลลัพธ์:</i> ลดเวลาตอบสนองเหตุจาก ๓ วันเหลือ ๖ ชั่วโมง</div>" in html  # one line: beside it
     assert ".long { white-space: pre-line; }" in html and "<script>" not in html
+
+
+def test_applicants_text_that_looks_like_a_formula_stays_text_in_csv_and_xlsx() -> None:
+    import csv as csv_module
+    import io as io_module
+
+    from openpyxl import load_workbook
+
+    from services.reporting import exports
+
+    written = ["=HYPERLINK(\"https://evil.example\",\"คลิก\")", "+66812345678", "-1,200,000", "@SUM(A1)",
+               "\tซ่อน", "เทศบาลเมืองชัยภูมิ"]
+    columns = [exports.Column("name", "ชื่อ", "Name"), exports.Column("amount", "จำนวน", "Amount")]
+    table = exports.Table("t", "ตาราง", "Table", columns,
+                          [{"name": text, "amount": -5} for text in written])
+    rows = list(csv_module.reader(io_module.StringIO(exports.to_csv(table).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["'" + text for text in written[:5]] + [written[5]]
+    assert {row[1] for row in rows[1:]} == {"-5"}  # a number is not text and needs no guard
+    sheet = load_workbook(io_module.BytesIO(exports.to_xlsx(table))).active
+    assert sheet is not None
+    cells = [sheet.cell(row, 1) for row in range(2, 2 + len(written))]
+    assert [cell.value for cell in cells] == written
+    assert {cell.data_type for cell in cells} == {"s"}
