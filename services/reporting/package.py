@@ -386,11 +386,26 @@ def package_html(area: Area, campaign: Campaign, sender: Sender, today: date) ->
             f"<body>{''.join(sections)}</body></html>")
 
 
+class ResourceRefused(ValueError):
+    """The package fetches nothing: every resource it needs is inline."""
+
+
+def refuse_every_url(url: str) -> None:
+    """The package's rule for every URL WeasyPrint would fetch: no `file://`, no network — applicants' text
+    cannot make the renderer read a server file or call out (an evidence link is printed as text, never fetched)."""
+    raise ResourceRefused(f"the package fetches no resource ({url[:80]!r})")
+
+
 def render_pdf(html: str) -> bytes:
     """The package as PDF (WeasyPrint is imported here: it needs Pango, which only this feature uses)."""
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    pdf: bytes = HTML(string=html).write_pdf()
+    class NoFetching(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            refuse_every_url(url)
+
+    pdf: bytes = HTML(string=html, url_fetcher=NoFetching()).write_pdf()
     return pdf
 
 

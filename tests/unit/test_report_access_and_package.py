@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -122,3 +123,21 @@ def test_applicants_text_that_looks_like_a_formula_stays_text_in_csv_and_xlsx() 
     cells = [sheet.cell(row, 1) for row in range(2, 2 + len(written))]
     assert [cell.value for cell in cells] == written
     assert {cell.data_type for cell in cells} == {"s"}
+
+
+def test_the_pdf_renderer_fetches_no_file_and_no_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.reporting import package
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    calls: list[str] = []
+
+    def spy(url: str) -> None:
+        calls.append(url)
+        package.refuse_every_url(url)
+
+    monkeypatch.setattr(package, "refuse_every_url", spy)
+    html = (f"<html><body><img src='file://{secret}'><img src='http://169.254.169.254/latest'>"
+            "<p>ข้อความ</p></body></html>")
+    assert package.render_pdf(html).startswith(b"%PDF")  # a refused image is left out, the page still renders
+    assert set(calls) == {f"file://{secret}", "http://169.254.169.254/latest"}
