@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from datetime import UTC, datetime
 from email.header import Header
 from email.mime.text import MIMEText
@@ -37,6 +38,9 @@ def _is_permanent(error: Exception) -> bool:
     return False
 
 
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]+")
+
+
 class EmailChannel:
     name = "email"
 
@@ -58,8 +62,12 @@ class EmailChannel:
         # the space before an encoded word is lost ("100 คะแนน" arrives as "100คะแนน"); `Header` keeps it.
         mime = MIMEText(message.body, "plain", "utf-8")
         mime["From"] = formataddr(parseaddr(self.settings.mail_from), charset="utf-8")
+        if _LINE_BREAK.search(to) or "," in to:
+            raise ValueError("a recipient address with a line break or several addresses")  # header injection
         mime["To"] = to
-        mime["Subject"] = Header(message.subject, "utf-8")  # type: ignore[assignment] # compat32 takes a Header
+        # The subject carries applicants' words (the LAO's name): a line break in it would start a new header.
+        subject = _LINE_BREAK.sub(" ", message.subject)
+        mime["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment] # compat32 takes a Header
         mime["Date"] = format_datetime(sent_at or datetime.now(UTC))
         mime["Message-ID"] = message_id(key, self.settings.mail_from)
         mime["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
@@ -69,8 +77,8 @@ class EmailChannel:
 
     async def send(self, message: Message, *, to: str, key: str) -> str:
         """Deliver one message; returns its Message-ID. Raises DeliveryError."""
-        mime = self.build(message, to=to, key=key)
         try:
+            mime = self.build(message, to=to, key=key)
             async with self._connections:  # waiting for a free connection is not part of the send timeout
                 await self._send(mime)
         except ValueError as error:  # an address or header that SMTP cannot carry at all

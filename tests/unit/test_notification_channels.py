@@ -35,3 +35,23 @@ def test_lines_retry_key_is_a_uuid_that_follows_from_the_notification_key() -> N
 def test_a_delivery_error_is_short_and_masked() -> None:
     error = DeliveryError("HTTP 400 for U" + "0" * 32 + " " + "x" * 2000, permanent=True)
     assert len(str(error)) == 500 and "U0000***" in str(error) and error.permanent
+
+
+def test_applicants_words_cannot_add_an_email_header() -> None:
+    from email import message_from_bytes, policy
+
+    import pytest
+
+    from services.notification.mailer import EmailChannel
+    from shared.settings import Settings
+
+    settings = Settings(amqp_url="amqp://guest:guest@127.0.0.1:5672/", mongodb_url="mongodb://127.0.0.1:1")
+    channel = EmailChannel(settings)
+    mail = Message("received", "ได้รับแบบรายงานของ เทศบาลตำบลโนนสำราญ\r\nBcc: victim@example.com", "เนื้อหา", "สั้น")
+    built = message_from_bytes(channel.build(mail, to="smartcity@example.go.th", key="k").as_bytes(),
+                               policy=policy.default)
+    assert built["Bcc"] is None
+    assert "\n" not in str(built["Subject"]) and "Bcc: victim@example.com" in str(built["Subject"])
+    for to in ("a@example.go.th\r\nBcc: victim@example.com", "a@example.go.th, victim@example.com"):
+        with pytest.raises(ValueError):
+            channel.build(mail, to=to, key="k")
