@@ -58,7 +58,10 @@ def received(*, email: str | None = ADDRESS, submission_id: str = SUBMISSION_ID,
     return _envelope(data, "intake")
 
 
-def returned() -> Envelope:
+EDIT_URL = "https://docs.google.com/forms/d/e/1FAIpQLSf-reference/viewform?edit2=2_ABaOnudTest1"
+
+
+def returned(edit_url: str | None = None) -> Envelope:
     issues = [
         Issue(code="LAO_TYPE_MISSING", field="lao.type", severity="return",
               message_th="ไม่ได้ระบุประเภทองค์กรปกครองส่วนท้องถิ่น", message_en="The LAO type is missing."),
@@ -66,7 +69,7 @@ def returned() -> Envelope:
               message_th="โครงการที่ 1 ไม่ได้ระบุงบประมาณ", message_en="Project 1 has no budget."),
     ]
     data = SubmissionReturned(submission_id=SUBMISSION_ID, revision=1, campaign="fy2568", lao=LAO,
-                              contact=_contact(), issues=issues)
+                              contact=_contact(), issues=issues, edit_url=edit_url)
     return _envelope(data, "validation")
 
 
@@ -293,6 +296,25 @@ async def test_returned_rejected_and_scored_each_email_their_content(
         assert {e["status"] for e in entries} == {"sent"}
         outcomes = await collect_outcomes(namespace, 3)
         assert sorted(o.data["template"] for o in outcomes) == ["rejected", "returned", "scored"]
+
+
+async def test_a_returned_email_carries_the_forms_edit_link_which_stays_out_of_the_log_and_events(
+        namespace: Namespace, smtp: SmtpSink, publisher: Bus) -> None:
+    async with InProcessService(SPEC, namespace.settings("notification", smtp_port=smtp.port)) as service:
+        await publisher.publish(returned(EDIT_URL))
+        await eventually(lambda: _value(len(smtp.messages) == 1), what="the returned e-mail")
+        [mail] = smtp.to(ADDRESS)
+        text = body(mail)
+        thai, _, english = text.partition("(English below / ภาษาอังกฤษ)")
+        for part in (thai, english):
+            assert part.index("(projects[0].budget_thb)") < part.index(EDIT_URL + "\n")
+        assert "ผ่านลิงก์แก้ไขคำตอบนี้" in thai and "with this edit link" in english
+
+        # The link lets its holder change the answers: it is in the applicant's e-mail and nowhere else.
+        [entry] = await log_entries(service)
+        assert entry["status"] == "sent" and EDIT_URL not in repr(entry)
+        [outcome] = await collect_outcomes(namespace, 1)
+        assert EDIT_URL not in outcome.to_bytes().decode()
 
 
 async def test_a_rescore_emails_nobody_and_a_committee_review_update_is_emailed_as_configured(

@@ -214,6 +214,53 @@ def test_returned_lists_every_issue_with_its_field_in_thai_and_in_english() -> N
     assert "(ฉบับที่ 2)" in thai and "(revision 2)" in english
 
 
+EDIT_URL = "https://docs.google.com/forms/d/e/1FAIpQLSf-reference/viewform?edit2=2_ABaOnudTest1"
+
+
+def _returned_with_edit_link(edit_url: str | None = EDIT_URL) -> SubmissionReturned:
+    return SubmissionReturned.model_validate({**REF, "lao": LAO, "contact": CONTACT, "issues": _issues(),
+                                              "edit_url": edit_url})
+
+
+def test_returned_with_the_forms_edit_link_asks_to_correct_the_response_in_place_in_thai_and_english() -> None:
+    mail = render("returned", _returned_with_edit_link(), campaign=CAMPAIGN)
+    thai, english = _thai_and_english(mail)
+    for part in (thai, english):
+        assert EDIT_URL + "\n" in part, "the link stands on a line of its own, as mail programs make it clickable"
+        assert part.index(_issues()[-1].field) < part.index(EDIT_URL), "the link follows the list of what to fix"
+    assert "ผ่านลิงก์แก้ไขคำตอบนี้ แล้วกดส่งอีกครั้ง ภายในวันที่ 25 พฤศจิกายน 2568 เวลา 23:00 น." in thai
+    assert "โปรดอย่าส่งต่อให้ผู้อื่น" in thai
+    assert "with this edit link, then submit it again by 25 November 2025, 23:00 Thai time (UTC+7):" in english
+    assert "ส่งแบบรายงานผลใหม่ผ่านแบบฟอร์มเดิม" not in thai and "submit the form again" not in english
+
+
+def test_the_line_text_of_a_returned_response_carries_the_edit_link_with_the_fields_to_fix() -> None:
+    short = render("returned", _returned_with_edit_link(), campaign=CAMPAIGN).short
+    assert f"แก้ไขคำตอบเดิม / Correct your response: {EDIT_URL}" in short
+    assert all(field_label(issue.field)[0] in short for issue in _issues())
+    long_list = _returned_with_edit_link().model_copy(update={"issues": _issues() * 200})
+    cut = render("returned", long_list, campaign=CAMPAIGN).short
+    assert cut.endswith("…") and EDIT_URL in cut, "a list cut at LINE's limit keeps the link"
+
+
+def test_without_an_edit_link_the_returned_message_says_to_submit_the_form_again() -> None:
+    mail = render("returned", _returned_with_edit_link(None), campaign=CAMPAIGN)
+    thai, english = _thai_and_english(mail)
+    assert "แล้วส่งแบบรายงานผลใหม่ผ่านแบบฟอร์มเดิม ภายในวันที่ 25 พฤศจิกายน 2568 เวลา 23:00 น." in thai
+    assert "Please correct them and submit the form again by 25 November 2025, 23:00 Thai time (UTC+7)." in english
+    assert "https://" not in mail.body and "https://" not in mail.short
+
+
+def test_an_offices_copy_of_a_returned_response_never_carries_the_applicants_edit_link() -> None:
+    # Whoever holds the link can change the answers: it is the applicant's alone.
+    office = Recipient(kind="province", channel="line", address="U0123456789abcdef0123456789abcdef",
+                       office="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดชัยภูมิ", areas=("36",))
+    mail = render("returned", _returned_with_edit_link(), campaign=CAMPAIGN, recipient=office)
+    assert EDIT_URL not in mail.body and EDIT_URL not in mail.short
+    thai, english = _thai_and_english(mail)
+    assert "ส่งถึงผู้ประสานงานทางอีเมลเท่านั้น" in thai and "goes to the coordinator's e-mail only" in english
+
+
 def test_rejected_gives_the_reasons_then_other_points_and_whom_to_contact() -> None:
     reason = Issue(code="SUBMITTED_LATE", field="submitted_at", severity="reject",
                    message_th="ส่งข้อมูลหลังกำหนด 25 พ.ย. 2568 23:00 น.",
