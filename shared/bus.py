@@ -6,6 +6,8 @@ Message path for a consuming service S (all queues are durable quorum queues):
     events exchange --(binding)--> S  --handler ok--> ack
                                    |--handler failed, attempt n < N--> S.retry.<delay n> --(TTL)--> S
                                    |--handler failed N times, or the event is unreadable--> S.dead-letter
+                                   |--store or broker away--> handed back unacked; consumer paused until
+                                   |                          the store takes a write again (no retry spent)
                                    '--consumer crashed delivery-limit times--> S.dead-letter (broker)
 """
 
@@ -28,6 +30,7 @@ from aio_pika.abc import (
 from pydantic import ValidationError
 
 from shared import metrics
+from shared.availability import is_unavailable
 from shared.events import Envelope
 from shared.logging import bound, get_logger
 from shared.settings import Settings
@@ -36,6 +39,7 @@ from shared.topology import SUBSCRIPTIONS, Names
 log = get_logger(__name__)
 
 Handler = Callable[[Envelope], Awaitable[None]]
+Probe = Callable[[], Awaitable[bool]]
 
 RETRY_ATTEMPT_HEADER = "x-retry-attempt"
 REASON_HEADER = "x-dead-letter-reason"
@@ -76,6 +80,12 @@ class Bus:
         self._inflight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        # Paused: the store (or broker) was away during a handler; no messages are taken until `_probe` says
+        # it takes writes again. `_stopped`: the service is shutting down and must not resume.
+        self._probe: Probe | None = None
+        self._paused_since: float | None = None
+        self._resumer: asyncio.Task[None] | None = None
+        self._stopped = False
 
     # -- connection and topology -------------------------------------------------------------
 
@@ -134,7 +144,16 @@ class Bus:
         connection, channel = self._connection, self._publish_channel
         return bool(connection and not connection.is_closed and channel and not channel.is_closed)
 
+    @property
+    def is_paused(self) -> bool:
+        """Consuming is paused because the store was away (readiness reports it)."""
+        return self._paused_since is not None
+
     async def close(self) -> None:
+        self._stopped = True
+        if self._resumer is not None:
+            self._resumer.cancel()
+            self._resumer = None
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
@@ -192,24 +211,34 @@ class Bus:
 
     # -- consuming ---------------------------------------------------------------------------
 
-    async def consume(self, handlers: Mapping[str, Handler]) -> None:
-        """Start consuming this service's queue; `handlers` maps event types to their handler."""
+    async def consume(self, handlers: Mapping[str, Handler], probe: Probe | None = None) -> None:
+        """Start consuming this service's queue; `handlers` maps event types to their handler. `probe` says
+        whether the store takes writes: while a handler's failure says the store is away, consuming pauses
+        and resumes once `probe` answers True (without it, such failures are retried like any other)."""
         assert self._connection is not None, "connect() first"
         self._handlers = dict(handlers)
+        self._probe = probe
         self._consume_channel = await self._connection.channel(publisher_confirms=True)
         await self._consume_channel.set_qos(prefetch_count=self.settings.bus_prefetch)
         self._queue = await self._declare_service_queues(self._consume_channel, self.service)
         self._consumer_tag = await self._queue.consume(self._on_message, no_ack=False)
         log.info("consuming", queue=self._queue.name, prefetch=self.settings.bus_prefetch)
 
-    async def stop_consuming(self, grace_seconds: float) -> None:
-        """Take no new messages, then wait for the ones in hand to finish (acked or handed back)."""
+    async def _cancel_consumer(self) -> None:
         if self._queue is not None and self._consumer_tag is not None:
+            tag, self._consumer_tag = self._consumer_tag, None
             try:
-                await self._queue.cancel(self._consumer_tag)
+                await self._queue.cancel(tag)
             except Exception as error:  # a closed channel has no consumer left to cancel
                 log.warning("consumer cancel failed", error=_error_text(error))
-            self._consumer_tag = None
+
+    async def stop_consuming(self, grace_seconds: float) -> None:
+        """Take no new messages, then wait for the ones in hand to finish (acked or handed back)."""
+        self._stopped = True
+        if self._resumer is not None:
+            self._resumer.cancel()
+            self._resumer = None
+        await self._cancel_consumer()
         try:
             await asyncio.wait_for(self._idle.wait(), timeout=grace_seconds)
         except TimeoutError:
@@ -244,19 +273,73 @@ class Bus:
             started = time.perf_counter()
             try:
                 await handler(envelope)
-            except (PermanentFailure, ValidationError) as error:
-                metrics.MESSAGES_FAILED.labels(self.service, event_type).inc()
-                log.error("handler refused the event", error=_error_text(error))
-                await self._dead_letter(message, event_type, "rejected_by_handler", error, attempt + 1)
             except Exception as error:
-                metrics.MESSAGES_FAILED.labels(self.service, event_type).inc()
-                await self._retry_or_dead_letter(message, event_type, error, attempt)
+                await self._failed(message, event_type, error, attempt)
             else:
                 await message.ack()
                 metrics.MESSAGES_CONSUMED.labels(self.service, event_type).inc()
                 log.debug("handled")
             finally:
                 metrics.HANDLER_SECONDS.labels(self.service, event_type).observe(time.perf_counter() - started)
+
+    async def _failed(self, message: AbstractIncomingMessage, event_type: str, error: Exception,
+                      attempt: int) -> None:
+        if self._probe is not None and is_unavailable(error):
+            # Not the event's fault: hand it back as it came (no retry spent) and pause until the store is back.
+            metrics.MESSAGES_HELD_BACK.labels(self.service, event_type).inc()
+            log.warning("store or broker away; message handed back", error=_error_text(error))
+            self._pause(error)
+            try:
+                await message.nack(requeue=True)
+            except Exception as nack_error:  # the channel is gone too: the broker returns it by itself
+                log.warning("hand-back failed; the broker redelivers it", error=_error_text(nack_error))
+            return
+        metrics.MESSAGES_FAILED.labels(self.service, event_type).inc()
+        if isinstance(error, PermanentFailure | ValidationError):
+            log.error("handler refused the event", error=_error_text(error))
+            await self._dead_letter(message, event_type, "rejected_by_handler", error, attempt + 1)
+        else:
+            await self._retry_or_dead_letter(message, event_type, error, attempt)
+
+    # -- pausing while the store is away -----------------------------------------------------
+
+    def _pause(self, error: Exception) -> None:
+        if self._paused_since is not None or self._stopped:
+            return
+        self._paused_since = time.monotonic()
+        metrics.CONSUMER_PAUSED.labels(self.service).set(1)
+        log.error("consumer paused: the store or broker is away; messages wait in the queue",
+                  error=_error_text(error))
+        self._resumer = asyncio.create_task(self._resume_when_back(), name=f"{self.service}-resume")
+
+    async def _resume_when_back(self) -> None:
+        """Stop taking messages, probe the store with backoff, and consume again once it takes a write."""
+        assert self._probe is not None
+        await self._cancel_consumer()
+        delay, probes = 0.5, 0
+        while not self._stopped:
+            await asyncio.sleep(delay)
+            probes += 1
+            if await self._probe():
+                break
+            log.warning("store still away; consumer stays paused", probes=probes, next_probe_s=delay)
+            delay = min(delay * 2, self.settings.store_probe_max_seconds)
+        if self._stopped:
+            return
+        # Messages still in hand finish (most fail fast and come back) before new ones are taken.
+        await self._idle.wait()
+        try:
+            assert self._queue is not None
+            self._consumer_tag = await self._queue.consume(self._on_message, no_ack=False)
+        except Exception as error:
+            log.error("could not consume again; trying later", error=_error_text(error))
+            self._resumer = asyncio.create_task(self._resume_when_back(), name=f"{self.service}-resume")
+            return
+        paused = time.monotonic() - (self._paused_since or time.monotonic())
+        self._paused_since = None
+        self._resumer = None
+        metrics.CONSUMER_PAUSED.labels(self.service).set(0)
+        log.warning("consumer resumed: the store takes writes again", paused_s=round(paused, 1), probes=probes)
 
     async def _retry_or_dead_letter(self, message: AbstractIncomingMessage, event_type: str,
                                     error: Exception, attempt: int) -> None:

@@ -16,6 +16,13 @@ MESSAGES_RETRIED = Counter(
 MESSAGES_DEAD_LETTERED = Counter(
     "smartcity_messages_dead_lettered_total", "Messages sent to the dead-letter queue", ["service", "event_type"]
 )
+MESSAGES_HELD_BACK = Counter(
+    "smartcity_messages_held_back_total", "Messages handed back unacked because the store or broker was away",
+    ["service", "event_type"],
+)
+CONSUMER_PAUSED = Gauge(
+    "smartcity_consumer_paused", "1 while consuming is paused because the store or broker is away", ["service"]
+)
 HANDLER_SECONDS = Histogram(
     "smartcity_handler_seconds", "Time spent in a message handler", ["service", "event_type"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),

@@ -21,6 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.asynchronous.collection import AsyncCollection
 
 from shared import metrics
+from shared.availability import install_unavailable_handler
 from shared.bus import Bus, Handler
 from shared.campaign import CampaignBook, load_campaigns
 from shared.logging import configure_logging, get_logger
@@ -116,7 +117,7 @@ def create_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
         app.state.context = context
         app.state.component = component
         if component.handlers:
-            await bus.consume(component.handlers)
+            await bus.consume(component.handlers, probe=store.probe)
         log.info("service started", port=settings.http_port)
         try:
             yield
@@ -132,6 +133,7 @@ def create_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
             log.info("service stopped")
 
     app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=lifespan)
+    install_unavailable_handler(app)
     app.include_router(_operations_router(spec))
     _add_http_metrics(app, spec.name)
     for router in spec.routers:
@@ -153,10 +155,12 @@ def _operations_router(spec: ServiceSpec) -> APIRouter:
         context: Context | None = getattr(request.app.state, "context", None)
         store_ok = bool(context) and await context.store.ping()  # type: ignore[union-attr]
         bus_ok = bool(context) and context.bus.is_ready  # type: ignore[union-attr]
-        ok = store_ok and bus_ok
+        # Paused after the store went away: not ready until the bus has seen a durable write and resumed.
+        consuming = bool(context) and not context.bus.is_paused  # type: ignore[union-attr]
+        ok = store_ok and bus_ok and consuming
         return JSONResponse(
             {"status": "ready" if ok else "not_ready", "service": spec.name,
-             "checks": {"mongodb": store_ok, "rabbitmq": bus_ok}},
+             "checks": {"mongodb": store_ok, "rabbitmq": bus_ok, "consuming": consuming}},
             status_code=200 if ok else 503,
         )
 

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # A failed handler is retried after each of these delays, then dead-lettered with the reason.
     bus_retry_delays_ms: Annotated[tuple[int, ...], NoDecode] = (1_000, 5_000, 30_000)
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # How long one store operation may wait for the server (its socket); past it the store counts as away: the
+    # bus pauses, HTTP answers 503 (shared/availability.py). Also bounds intake's acceptance of one response.
+    store_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    # While the store is away, how long the bus waits between probes at most (it starts at half a second).
+    store_probe_max_seconds: float = Field(default=10.0, gt=0, le=300)
     shutdown_grace_seconds: float = Field(default=20.0, gt=0, le=300)
 
     http_host: str = "127.0.0.1"

@@ -25,7 +25,13 @@ class Store:
             tz_aware=True,
             appname=settings.service_name,
             serverSelectionTimeoutMS=5_000,
+            # A frozen server keeps its connections open and never answers: without a socket timeout an
+            # operation would wait for ever. Past this, the operation fails as a network timeout (the store
+            # counts as away: shared/availability.py).
+            socketTimeoutMS=int(settings.store_timeout_seconds * 1000),
+            connectTimeoutMS=int(min(settings.store_timeout_seconds, 10.0) * 1000),
         )
+        self.service = settings.service_name
         self.db: AsyncDatabase[Document] = self.client.get_database(
             settings.database_name, write_concern=WriteConcern(w="majority", j=True)
         )
@@ -36,6 +42,16 @@ class Store:
     async def ping(self, timeout: float = 2.0) -> bool:
         try:
             await asyncio.wait_for(self.client.admin.command("ping"), timeout)
+        except Exception:
+            return False
+        return True
+
+    async def probe(self, timeout: float = 5.0) -> bool:
+        """Whether the store takes a durable write now (the same write concern as every handler's): a
+        server that answers a ping but cannot commit writes (no primary, no majority) is still away."""
+        try:
+            await asyncio.wait_for(self.db["_probe"].update_one(
+                {"_id": self.service}, {"$inc": {"probes": 1}}, upsert=True), timeout)
         except Exception:
             return False
         return True

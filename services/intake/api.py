@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
+import pymongo
 from fastapi import APIRouter, Body, Depends, FastAPI, Path, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
@@ -563,7 +564,10 @@ async def mapping(request: Request, name: Annotated[str, Path(max_length=64)]) -
 async def _accept(request: Request, response: Response, submission: Submission, raw: dict[str, Any],
                   sender: Sender, *, unknown: Sequence[str] = (), edit_url: str | None = None) -> Any:
     try:
-        accepted = await _store(request).accept(submission, raw, _now_ms(), edit_url=edit_url)
+        # One response's acceptance as a whole is bounded: a store that is away answers 503 with Retry-After
+        # (shared/availability.py) well before a connector's own request timeout, never a hang.
+        with pymongo.timeout(request.app.state.context.settings.store_timeout_seconds):
+            accepted = await _store(request).accept(submission, raw, _now_ms(), edit_url=edit_url)
     except RevisionRaceLost:
         return error_response(503, "busy", "มีการส่งข้อมูลของหน่วยงานนี้พร้อมกันหลายครั้ง โปรดลองใหม่",
                               "Many revisions of this LAO arrived at once; please retry.",
