@@ -85,6 +85,7 @@ class Bus:
         self._probe: Probe | None = None
         self._paused_since: float | None = None
         self._resumer: asyncio.Task[None] | None = None
+        self._cancelling: asyncio.Task[None] | None = None
         self._stopped = False
 
     # -- connection and topology -------------------------------------------------------------
@@ -289,6 +290,9 @@ class Bus:
             metrics.MESSAGES_HELD_BACK.labels(self.service, event_type).inc()
             log.warning("store or broker away; message handed back", error=_error_text(error))
             self._pause(error)
+            # Handed back only once the consumer is cancelled: else the broker would deliver it straight back.
+            if self._cancelling is not None:
+                await asyncio.shield(self._cancelling)
             try:
                 await message.nack(requeue=True)
             except Exception as nack_error:  # the channel is gone too: the broker returns it by itself
@@ -310,12 +314,14 @@ class Bus:
         metrics.CONSUMER_PAUSED.labels(self.service).set(1)
         log.error("consumer paused: the store or broker is away; messages wait in the queue",
                   error=_error_text(error))
+        self._cancelling = asyncio.create_task(self._cancel_consumer(), name=f"{self.service}-pause")
         self._resumer = asyncio.create_task(self._resume_when_back(), name=f"{self.service}-resume")
 
     async def _resume_when_back(self) -> None:
         """Stop taking messages, probe the store with backoff, and consume again once it takes a write."""
         assert self._probe is not None
-        await self._cancel_consumer()
+        if self._cancelling is not None:
+            await self._cancelling
         delay, probes = 0.5, 0
         while not self._stopped:
             await asyncio.sleep(delay)
