@@ -8,6 +8,7 @@ next pass and publishes it again. Consumers are idempotent on `event_id`, so a r
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,6 +56,12 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Fault injection for the fault matrix (tests/faults/), honoured only when ENVIRONMENT=test: the process
+        # dies right after this many confirmed publishes, before the outbox is cleared.
+        settings = getattr(bus, "settings", None)
+        self._crash_after: int | None = (getattr(settings, "outbox_crash_after_publish", None)
+                                         if getattr(settings, "environment", None) == "test" else None)
+        self._confirmed = 0
 
     def notify(self) -> None:
         """Something was just written: publish now rather than at the next poll."""
@@ -130,7 +137,17 @@ class OutboxRelay:
             with bound(correlation_id=envelope.correlation_id, event_id=envelope.event_id):
                 await self.bus.publish(envelope)
                 log.info("event published", event_type=envelope.event_type)
+            self._after_confirmed_publish()
         return len(pending)
+
+    def _after_confirmed_publish(self) -> None:
+        if self._crash_after is None:
+            return
+        self._confirmed += 1
+        if self._confirmed >= self._crash_after:
+            log.warning("fault injection: exiting after a confirmed publish, before the outbox is cleared",
+                        confirmed_publishes=self._confirmed)
+            os._exit(137)
 
     async def _clear(self, collection: AsyncCollection[dict[str, Any]], documents: list[dict[str, Any]]) -> None:
         """Remove the published events: one write for the whole chunk when nothing was added meanwhile (the

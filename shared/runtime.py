@@ -7,6 +7,7 @@ A service describes itself with a `ServiceSpec`; `serve(spec)` is its whole entr
 from __future__ import annotations
 
 import asyncio
+import hmac
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -18,12 +19,14 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import SecretStr
 from pymongo.asynchronous.collection import AsyncCollection
 
 from shared import metrics
 from shared.availability import install_unavailable_handler
 from shared.bus import Bus, Handler
 from shared.campaign import CampaignBook, load_campaigns
+from shared.errors import error_response
 from shared.logging import configure_logging, get_logger
 from shared.outbox import OutboxRelay, create_outbox_index
 from shared.settings import Settings
@@ -132,9 +135,14 @@ def create_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
             await store.close()
             log.info("service stopped")
 
-    app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=lifespan)
+    # The API's own description is off in production unless API_DOCS_ENABLED=true (docs/operations.md).
+    docs = settings.serves_api_docs
+    app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=lifespan,
+                  docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
+                  openapi_url="/openapi.json" if docs else None)
+    app.add_exception_handler(ReadRefused, _read_refused)  # type: ignore[arg-type]
     install_unavailable_handler(app)
-    app.include_router(_operations_router(spec))
+    app.include_router(_operations_router(spec, settings))
     _add_http_metrics(app, spec.name)
     for router in spec.routers:
         app.include_router(router)
@@ -143,7 +151,7 @@ def create_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
     return app
 
 
-def _operations_router(spec: ServiceSpec) -> APIRouter:
+def _operations_router(spec: ServiceSpec, settings: Settings) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/health/live", summary="The process is up")
@@ -164,11 +172,68 @@ def _operations_router(spec: ServiceSpec) -> APIRouter:
             status_code=200 if ok else 503,
         )
 
-    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-    async def prometheus() -> Response:
+    @router.get("/metrics", summary="Prometheus metrics (METRICS_TOKEN as a bearer token when set)",
+                response_class=Response, responses={401: {"description": "No or wrong token"},
+                                                    403: {"description": "Refused in production"}})
+    async def prometheus(request: Request) -> Response:
+        if settings.metrics_token is not None:
+            if not bearer_matches(request, settings.metrics_token):
+                raise ReadRefused(401, "unauthorized", "ต้องแนบโทเค็น METRICS_TOKEN (Authorization: Bearer …)",
+                                  "The metrics token is required (Authorization: Bearer …).")
+        elif settings.is_production and not settings.metrics_public:
+            raise ReadRefused(403, "metrics_disabled",
+                              "ปิด /metrics ไว้ในระบบจริง: ตั้งค่า METRICS_TOKEN (หรือ METRICS_PUBLIC=true "
+                              "เมื่อเปิดให้เฉพาะเครือข่ายภายใน)",
+                              "/metrics is off in production: set METRICS_TOKEN (or METRICS_PUBLIC=true for a "
+                              "scraper on an internal interface only).")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+class ReadRefused(Exception):
+    """A read the caller may not make: 401 without the right bearer token, 403 while the route is off."""
+
+    def __init__(self, status: int, error: str, message_th: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.status, self.error, self.message_th, self.message_en = status, error, message_th, message_en
+
+
+async def _read_refused(_: Request, exc: ReadRefused) -> Response:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return error_response(exc.status, exc.error, exc.message_th, exc.message_en, headers=headers)
+
+
+def bearer_matches(request: Request, *accepted: SecretStr | None) -> bool:
+    """Whether the request's bearer token is one of `accepted` (each compared in constant time)."""
+    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+    token = presented.strip().encode()
+    if scheme.lower() != "bearer" or not token:
+        return False
+    # Every configured token is compared, so the time taken does not tell which one came close.
+    matches = [hmac.compare_digest(token, secret.get_secret_value().encode()) for secret in accepted if secret]
+    return any(matches)
+
+
+def internal_reader(admin_token: Callable[[Settings], SecretStr | None]) -> Callable[[Request], Awaitable[None]]:
+    """A route dependency for an internal read API: in production (or anywhere INTERNAL_READ_TOKEN is set) the
+    caller sends INTERNAL_READ_TOKEN or the service's admin token (`admin_token` picks it from the settings)."""
+
+    async def require(request: Request) -> None:
+        settings: Settings = request.app.state.context.settings
+        if not settings.is_production and settings.internal_read_token is None:
+            return
+        accepted = (settings.internal_read_token, admin_token(settings))
+        if not any(accepted):
+            raise ReadRefused(403, "reads_disabled",
+                              "ปิดการอ่านข้อมูลนี้ผ่าน API ไว้ (ยังไม่ได้ตั้งค่า INTERNAL_READ_TOKEN)",
+                              "This read API is disabled (INTERNAL_READ_TOKEN is not set).")
+        if not bearer_matches(request, *accepted):
+            raise ReadRefused(401, "unauthorized",
+                              "ต้องแนบโทเค็นสำหรับอ่านข้อมูลภายในที่ถูกต้อง (Authorization: Bearer …)",
+                              "A valid internal read token is required (Authorization: Bearer …).")
+
+    return require
 
 
 def _add_http_metrics(app: FastAPI, service: str) -> None:

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # A failed handler is retried after each of these delays, then dead-lettered with the reason.
     bus_retry_delays_ms: Annotated[tuple[int, ...], NoDecode] = (1_000, 5_000, 30_000)
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Fault injection for the fault matrix (tests/faults/): the outbox relay exits the process right after this many
+    # confirmed publishes, before clearing them. Honoured only with ENVIRONMENT=test, refused anywhere else.
+    outbox_crash_after_publish: int | None = Field(default=None, ge=1)
     # How long one store operation may wait for the server (its socket); past it the store counts as away: the
     # bus pauses, HTTP answers 503 (shared/availability.py). Also bounds intake's acceptance of one response.
     store_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
@@ -38,6 +41,18 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
+
+    # Every service's /docs, /redoc and /openapi.json: served unless this says otherwise; left unset, they are
+    # off in production (an API's map is no business of the Internet's) and on elsewhere.
+    api_docs_enabled: bool | None = None
+    # /metrics: when set, a scrape must send `Authorization: Bearer <token>`. Without it production refuses
+    # every scrape unless METRICS_PUBLIC=true (a scraper on an internal interface only); elsewhere it is open.
+    metrics_token: SecretStr | None = None
+    metrics_public: bool = False
+    # The internal read APIs (scoring's scores and rankings, validation's outcomes, notification's delivery log,
+    # directory, schedule and progress): in production, or anywhere once this is set, they need this bearer
+    # token or the service's own admin token; production with neither refuses them all.
+    internal_read_token: SecretStr | None = None
 
     campaigns_dir: str | None = None
 
@@ -116,6 +131,13 @@ class Settings(BaseSettings):
             raise ValueError("every retry delay must be a positive number of milliseconds")
         return value
 
+    @field_validator("outbox_crash_after_publish")
+    @classmethod
+    def _fault_injection_only_in_tests(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("environment") != "test":
+            raise ValueError("OUTBOX_CRASH_AFTER_PUBLISH is fault injection for tests: only with ENVIRONMENT=test")
+        return value
+
     @field_validator("intake_auth_required")
     @classmethod
     def _production_authenticates(cls, value: bool, info: ValidationInfo) -> bool:
@@ -151,6 +173,17 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 24`)")
         return value
+
+    @field_validator("metrics_token", "internal_read_token")
+    @classmethod
+    def _read_tokens_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 24`)")
+        return value
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return self.api_docs_enabled if self.api_docs_enabled is not None else not self.is_production
 
     @property
     def database_name(self) -> str:

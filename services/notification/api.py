@@ -8,17 +8,23 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from services.notification.recipients import DirectoryProblem, decode_csv, read_directory
 from services.notification.repository import Directory, NotificationLog, ProgressModel, ScheduleBook, Status
-from shared.errors import FieldError, error_response
+from shared.errors import ErrorBody, FieldError, error_response
+from shared.runtime import internal_reader
 from shared.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 MAX_DIRECTORY_BYTES = 5_000_000
+# The read routes show who was told what, the offices' contacts and the areas' progress: in production they
+# need INTERNAL_READ_TOKEN or NOTIFICATION_ADMIN_TOKEN.
+_READER = [Depends(internal_reader(lambda settings: settings.notification_admin_token))]
+_DENIED: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody, "description": "No or wrong token"},
+                                            403: {"model": ErrorBody, "description": "Reads are disabled"}}
 
 
 class NotificationEntry(BaseModel):
@@ -58,7 +64,7 @@ def _state(request: Request, name: str) -> Any:
 
 @router.get("/notifications", response_model=NotificationList,
             summary="The delivery log, newest first, with recipients masked; filter by submission, campaign, "
-                    "slot, template, status or channel")
+                    "slot, template, status or channel", responses=_DENIED, dependencies=_READER)
 async def notifications(
     request: Request,
     submission_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
@@ -91,7 +97,8 @@ class DirectoryListing(BaseModel):
     contacts: list[DirectoryContact]
 
 
-@router.get("/directory", response_model=DirectoryListing, summary="The office directory, addresses masked")
+@router.get("/directory", response_model=DirectoryListing, summary="The office directory, addresses masked",
+            responses=_DENIED, dependencies=_READER)
 async def directory_listing(request: Request) -> Any:
     directory: Directory = _state(request, "directory")
     contacts = await directory.listing()
@@ -140,14 +147,16 @@ async def import_directory(request: Request,
     return JSONResponse({**summary, "imported_at": summary["imported_at"].isoformat()}, status_code=201)
 
 
-@router.get("/schedule", summary="The schedule's slots: when each fired, or why it did not")
+@router.get("/schedule", summary="The schedule's slots: when each fired, or why it did not", responses=_DENIED,
+            dependencies=_READER)
 async def schedule(request: Request,
                    campaign: Annotated[str | None, Query(min_length=1, max_length=40)] = None) -> Any:
     book: ScheduleBook = _state(request, "schedule")
     return {"slots": [{"id": s.pop("_id"), **s} for s in await book.listing(campaign)]}
 
 
-@router.get("/campaigns/{campaign}/progress", summary="An area's progress as reminders and digests read it")
+@router.get("/campaigns/{campaign}/progress", summary="An area's progress as reminders and digests read it",
+            responses=_DENIED, dependencies=_READER)
 async def progress(request: Request, campaign: str,
                    area: Annotated[list[str] | None, Query(description="DOPA codes; none = the whole country")]
                    = None) -> Any:

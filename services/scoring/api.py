@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from services.scoring.errors import Refused
@@ -19,9 +19,14 @@ from shared.campaign import CampaignBook, UnknownCampaign
 from shared.errors import ErrorBody
 from shared.events import CriterionScore
 from shared.geo import resolve_province
+from shared.runtime import internal_reader
 
 router = APIRouter(prefix="/v1", tags=["scoring"])
 _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 422: {"model": ErrorBody}}
+# Scores and rankings name submissions: in production they need INTERNAL_READ_TOKEN or SCORING_ADMIN_TOKEN.
+_READER = [Depends(internal_reader(lambda settings: settings.scoring_admin_token))]
+_DENIED: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody, "description": "No or wrong token"},
+                                            403: {"model": ErrorBody, "description": "Reads are disabled"}}
 
 
 class EarlierScore(BaseModel):
@@ -102,7 +107,7 @@ async def campaign_rubric(request: Request, campaign: str) -> Any:
 
 @router.get("/scores/{submission_id}", response_model=list[ScoreView],
             summary="Every score of a submission (each revision × rubric version), newest revision first",
-            responses={404: {"model": ErrorBody}})
+            responses={404: {"model": ErrorBody}, **_DENIED}, dependencies=_READER)
 async def scores(request: Request, submission_id: str) -> Any:
     documents = await _state(request)[0].scores_of(submission_id)
     if not documents:
@@ -111,7 +116,7 @@ async def scores(request: Request, submission_id: str) -> Any:
 
 
 @router.get("/campaigns/{campaign}/rankings", summary="Rankings within size groups, nationally or in a province",
-            responses=_ERRORS)
+            responses={**_ERRORS, **_DENIED}, dependencies=_READER)
 async def campaign_rankings(
         request: Request, campaign: str,
         size_group: str | None = Query(default=None, description="large, medium, small or unknown; all if left out"),
@@ -139,7 +144,7 @@ async def campaign_rankings(
 
 
 @router.get("/campaigns/{campaign}/rankings/compare", summary="How rankings moved between two rubric versions",
-            responses=_ERRORS)
+            responses={**_ERRORS, **_DENIED}, dependencies=_READER)
 async def compare_rankings(request: Request, campaign: str,
                            version_from: str = Query(alias="from"), version_to: str = Query(alias="to")) -> Any:
     store, _, rubrics = _state(request)

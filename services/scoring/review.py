@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.scoring.committee import ReviewerMark, plain, to_points
@@ -129,12 +129,16 @@ def check_entries(rubric: Rubric, entries: Sequence[Entry]) -> list[Refusal]:
 
 def points_of(value: float | int | Decimal | None) -> Decimal | None:
     """A reviewer's figure as points (two decimals, halves up); None stays None. A figure that is not a
-    finite number is kept as it is, so that `check_entries` refuses it with its message."""
+    finite number, or too large to hold to two decimals, is kept as it is, so that `check_entries` refuses it
+    with its message."""
     if value is None:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return Decimal(str(value))
-    return to_points(value)
+    try:
+        return to_points(value)
+    except InvalidOperation:
+        return Decimal(str(value))
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from services.validation.rules import CATALOGUE
 from shared.errors import ErrorBody, error_response
+from shared.runtime import internal_reader
 
 router = APIRouter(prefix="/v1", tags=["validation"])
 
@@ -41,7 +42,12 @@ async def rules() -> list[RuleEntry]:
 
 
 @router.get("/validations/{submission_id}", response_model=list[OutcomeEntry],
-            summary="Every revision's outcome, newest first", responses={404: {"model": ErrorBody}})
+            summary="Every revision's outcome, newest first",
+            responses={404: {"model": ErrorBody}, 401: {"model": ErrorBody, "description": "No or wrong token"},
+                       403: {"model": ErrorBody, "description": "Reads are disabled"}},
+            # Outcomes name the LAO and what its response lacks: in production they need INTERNAL_READ_TOKEN
+            # or REGISTRY_ADMIN_TOKEN.
+            dependencies=[Depends(internal_reader(lambda settings: settings.registry_admin_token))])
 async def outcomes(request: Request, submission_id: str) -> Any:
     results = request.app.state.component.state["results"]
     documents = await results.find({"submission_id": submission_id}, sort=[("revision", -1)]).to_list(None)
