@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 # Thai wording per pydantic error type; `{...}` placeholders come from the error's context.
 _THAI: dict[str, str] = {
@@ -118,3 +119,29 @@ def install_error_handlers(app: FastAPI) -> None:
             "The request is not valid; fix the fields listed below.",
             field_errors(exc.errors()),
         )
+
+
+_HTTP_ERRORS = {
+    400: ("invalid_body", "อ่านเนื้อหาคำขอไม่ได้: ต้องเป็น JSON ที่เข้ารหัสแบบ UTF-8",
+          "The request body cannot be read: send JSON encoded as UTF-8."),
+    404: ("not_found", "ไม่พบปลายทางนี้ (ดูรายการใน docs/api.md)", "No such endpoint (see docs/api.md)."),
+    405: ("method_not_allowed", "ปลายทางนี้ไม่รับคำขอแบบนี้ (ดูรายการใน docs/api.md)",
+          "This endpoint does not take this method (see docs/api.md)."),
+}
+_UNREADABLE_UPLOAD = ("invalid_body", "อ่านไฟล์ที่อัปโหลดไม่ได้: ต้องส่งแบบ multipart/form-data ที่ถูกต้อง",
+                      "The upload cannot be read: send valid multipart/form-data.")
+
+
+def install_http_errors(app: FastAPI) -> None:
+    """The framework's own refusals (unreadable body, no such route, wrong method) in Thai and English too,
+    in every service (shared/runtime.py installs it)."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and "multipart" in str(exc.detail).lower():
+            code, message_th, message_en = _UNREADABLE_UPLOAD
+        else:
+            code, message_th, message_en = _HTTP_ERRORS.get(
+                exc.status_code, ("http_error", "คำขอไม่ถูกต้อง", str(exc.detail)))
+        return error_response(exc.status_code, code, message_th, message_en,
+                              headers=dict(exc.headers) if exc.headers else None)

@@ -26,7 +26,7 @@ from shared import metrics
 from shared.availability import install_unavailable_handler
 from shared.bus import Bus, Handler
 from shared.campaign import CampaignBook, load_campaigns
-from shared.errors import error_response
+from shared.errors import error_response, install_http_errors
 from shared.logging import configure_logging, get_logger
 from shared.outbox import OutboxRelay, create_outbox_index
 from shared.settings import Settings
@@ -142,6 +142,7 @@ def create_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
                   openapi_url="/openapi.json" if docs else None)
     app.add_exception_handler(ReadRefused, _read_refused)  # type: ignore[arg-type]
     install_unavailable_handler(app)
+    install_http_errors(app)
     app.include_router(_operations_router(spec, settings))
     _add_http_metrics(app, spec.name)
     for router in spec.routers:

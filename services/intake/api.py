@@ -15,7 +15,6 @@ from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pymongo.errors import PyMongoError
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.intake import examples
 from services.intake.auth import API_KEY_HEADER, SIGNATURE_HEADER, Authenticator, AuthError, Scope, Sender
@@ -232,26 +231,6 @@ async def import_sender(request: Request, _key: Annotated[str | None, Depends(_a
 
 async def reader(request: Request, _key: Annotated[str | None, Depends(_api_key)]) -> Sender:
     return await _admit(request, scope="read")
-
-
-_HTTP_ERRORS = {
-    400: ("invalid_body", "อ่านเนื้อหาคำขอไม่ได้: ต้องเป็น JSON ที่เข้ารหัสแบบ UTF-8",
-          "The request body cannot be read: send JSON encoded as UTF-8."),
-    404: ("not_found", "ไม่พบปลายทางนี้ (ดูรายการที่ /docs)", "No such endpoint (see /docs)."),
-    405: ("method_not_allowed", "ปลายทางนี้ไม่รับคำขอแบบนี้ (ดูรายการที่ /docs)",
-          "This endpoint does not take this method (see /docs)."),
-}
-
-
-def install_http_errors(app: FastAPI) -> None:
-    """The framework's own refusals (unreadable body, no such route, wrong method) in Thai and English too."""
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, message_th, message_en = _HTTP_ERRORS.get(
-            exc.status_code, ("http_error", "คำขอไม่ถูกต้อง", str(exc.detail)))
-        return error_response(exc.status_code, code, message_th, message_en,
-                              headers=dict(exc.headers) if exc.headers else None)
 
 
 def install_auth_errors(app: FastAPI) -> None:

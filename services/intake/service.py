@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.intake.api import install_auth_errors, install_http_errors, router
+from services.intake.api import install_auth_errors, router
 from services.intake.auth import ApiKeys, Authenticator, ReplayGuard
 from services.intake.limits import install_body_limit
 from services.intake.mapping import load_mappings
@@ -42,7 +42,6 @@ async def setup(context: Context) -> Component:
 
 def configure(app: FastAPI) -> None:
     install_error_handlers(app)
-    install_http_errors(app)
     install_auth_errors(app)
     install_body_limit(app)
 

@@ -232,9 +232,9 @@ def _prepare_reporting(case: Any, _: Seeded) -> None:
         case.path_parameters["code"] = "3601" if "/districts/" in case.operation.path else "36"
 
 
-# FastAPI's own refusal of a JSON body that is not UTF-8 ({"detail": "There was an error parsing the body"}):
-# intake declares it and answers it in Thai and English (services/intake/api.py); these services do neither yet.
-_UNREADABLE_BODY = "400 for a body that is not UTF-8 JSON: FastAPI's refusal, undeclared and in English only"
+# The framework's refusal of a JSON body that is not UTF-8: answered in Thai and English in every service
+# (shared/errors.py install_http_errors); intake declares it in its routes' responses, these services do not.
+_UNREADABLE_BODY = "400 invalid_body for a body that is not UTF-8 JSON: bilingual, not declared per route"
 
 TARGETS: dict[str, Target] = {
     "intake": Target(
@@ -245,7 +245,7 @@ TARGETS: dict[str, Target] = {
         VALIDATION, {"registry_admin_token": SecretStr(ADMIN_TOKEN), "internal_read_token": SecretStr(READ_TOKEN)},
         _seed_validation, _prepare_validation,
         undeclared={("POST /v1/registry/imports", 400):
-                    "400 for a body that is not valid multipart: Starlette's refusal, undeclared and in English only"}),
+                    "400 invalid_body for a body that is not valid multipart: bilingual, not declared in the route"}),
     "scoring": Target(
         SCORING, {"scoring_admin_token": SecretStr(ADMIN_TOKEN), "internal_read_token": SecretStr(READ_TOKEN)},
         _seed_scoring,
