@@ -12,8 +12,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+from shared.localdefaults import LOCAL_AMQP_URL
+
+DEFAULT_AMQP_URL = LOCAL_AMQP_URL
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def free_port() -> int:
@@ -31,6 +35,29 @@ def wait_for_port(host: str, port: int, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"nothing listening on {host}:{port} after {timeout:.0f}s")
+
+
+def port_answers(host: str, port: int, timeout: float = 0.5) -> bool:
+    """Whether something accepts a TCP connection at host:port right now."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def url_address(url: str, default_port: int) -> tuple[str, int] | None:
+    """The host and port of a single-host URL (amqp://, mongodb://); None when it names several or none."""
+    try:
+        parts = urlsplit(url)
+        if "," in parts.netloc:
+            return None
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host, port or default_port
 
 
 def secantusd_command() -> list[str]:

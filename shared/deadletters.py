@@ -11,11 +11,13 @@ import asyncio
 import json
 
 from shared.bus import Bus
+from shared.localdefaults import use_local_defaults
 from shared.settings import Settings
 from shared.topology import SUBSCRIPTIONS
 
 
 async def _main(args: argparse.Namespace) -> int:
+    use_local_defaults()  # against `make run` as written, when AMQP_URL is not set
     bus = Bus(Settings(service_name="deadletters"), "deadletters")  # type: ignore[call-arg]  # URLs from env
     await bus.connect()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AmqpDsn, Field, MongoDsn, SecretStr, ValidationInfo, field_validator
+from pydantic import AmqpDsn, Field, MongoDsn, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # directory, schedule and progress): in production, or anywhere once this is set, they need this bearer
     # token or the service's own admin token; production with neither refuses them all.
     internal_read_token: SecretStr | None = None
+    # The key of the digests under which API keys, reporting and reviewer tokens and recipients are stored
+    # (shared/secrets.py): at least 32 characters, required in production; elsewhere a fixed development key.
+    token_digest_key: SecretStr | None = Field(default=None, validate_default=True)
 
     campaigns_dir: str | None = None
 
@@ -181,6 +184,18 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 24`)")
         return value
 
+    @field_validator("token_digest_key")
+    @classmethod
+    def _digest_key_set_and_long(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # A field validator (not a model one): its error names this setting only, never any value.
+        if value is None:
+            if info.data.get("environment") == "production":
+                raise ValueError("TOKEN_DIGEST_KEY is required in production (e.g. `openssl rand -hex 32`)")
+            return None
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("TOKEN_DIGEST_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+        return value
+
     @property
     def serves_api_docs(self) -> bool:
         return self.api_docs_enabled if self.api_docs_enabled is not None else not self.is_production
@@ -192,3 +207,13 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+
+def settings_error_text(error: ValidationError) -> str:
+    """Which settings are wrong and why, for a person at a terminal: the variables' names and the messages,
+    never the values given (a URL may hold a password, a token is a secret)."""
+    lines = ["การตั้งค่าไม่ถูกต้อง / invalid settings:"]
+    for detail in error.errors(include_input=False, include_url=False, include_context=False):
+        name = "_".join(str(part) for part in detail["loc"]).upper() or "SETTINGS"
+        lines.append(f"  {name}: {detail['msg']} ({detail['type']})")
+    return "\n".join(lines)

@@ -12,8 +12,12 @@ import re
 import sys
 from typing import Any
 
+from pydantic import ValidationError
+
 from services.intake.auth import SCOPES, ApiKeys
-from shared.settings import Settings
+from shared.localdefaults import use_local_defaults
+from shared.secrets import digest_key
+from shared.settings import Settings, settings_error_text
 from shared.store import Store
 
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
@@ -22,7 +26,7 @@ _NAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 async def run(arguments: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings)
     try:
-        keys = ApiKeys(store.collection("api_keys"))
+        keys = ApiKeys(store.collection("api_keys"), digest_key(settings))
         await keys.create_indexes()
         if arguments.command == "create":
             return await _create(keys, arguments)
@@ -74,7 +78,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
-    return asyncio.run(run(arguments, Settings(service_name="intake")))  # type: ignore[call-arg]
+    use_local_defaults()  # against `make run` as written, when MONGODB_URL is not set
+    try:
+        settings = Settings(service_name="intake")  # type: ignore[call-arg]
+    except ValidationError as error:
+        print(settings_error_text(error), file=sys.stderr)
+        return 2
+    return asyncio.run(run(arguments, settings))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Who is sending: form connectors sign each request with their source's shared secret (HMAC-SHA256 over
-`timestamp + "." + body`), other API clients present an API key (stored only as its SHA-256).
+`timestamp + "." + body`), other API clients present an API key (stored only as its keyed digest,
+HMAC-SHA256 with TOKEN_DIGEST_KEY: shared/secrets.py).
 
 Signatures are compared in constant time, a timestamp more than five minutes from the server's clock is
 refused, and a signature is accepted once (a replay is refused; seen signatures expire by a TTL index).
@@ -23,6 +24,7 @@ from pydantic import SecretStr
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from shared.secrets import keyed_digest, legacy_digest
 from shared.settings import Settings
 
 SIGNATURE_HEADER = "X-Smartcity-Signature"
@@ -83,8 +85,9 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest
 
 
-def hash_api_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+def hash_api_key(digest_key: bytes, key: str) -> str:
+    """The `_id` under which an API key is stored: its keyed digest (shared/secrets.py)."""
+    return keyed_digest(digest_key, "intake-api-key", key)
 
 
 def new_api_key() -> str:
@@ -92,10 +95,12 @@ def new_api_key() -> str:
 
 
 class ApiKeys:
-    """Intake's `api_keys` collection: one document per key, its SHA-256 as `_id`, never the key itself."""
+    """Intake's `api_keys` collection: one document per key, its keyed digest as `_id`, never the key itself.
+    A key stored before the digest was keyed (plain SHA-256) is found second and moved to its keyed `_id`."""
 
-    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]], digest_key: bytes) -> None:
         self.collection = collection
+        self.digest_key = digest_key
 
     async def create_indexes(self) -> None:
         await self.collection.create_index("name", unique=True, name="name")
@@ -103,13 +108,32 @@ class ApiKeys:
     async def create(self, name: str, scopes: tuple[Scope, ...] = SCOPES) -> str:
         key = new_api_key()
         await self.collection.insert_one({
-            "_id": hash_api_key(key), "name": name, "scopes": list(scopes), "hint": key[:len(KEY_PREFIX) + 4],
+            "_id": hash_api_key(self.digest_key, key), "name": name, "scopes": list(scopes),
+            "hint": key[:len(KEY_PREFIX) + 4],
             "created_at": datetime.now(UTC), "revoked_at": None,
         })
         return key
 
     async def find(self, key: str) -> dict[str, Any] | None:
-        return await self.collection.find_one({"_id": hash_api_key(key)})
+        keyed = hash_api_key(self.digest_key, key)
+        found = await self.collection.find_one({"_id": keyed})
+        if found is not None:
+            return found
+        legacy = legacy_digest(key)
+        found = await self.collection.find_one({"_id": legacy})
+        if found is None:
+            return None
+        # `_id` cannot change in place, and the unique name allows one document per key: the legacy document
+        # goes, then the keyed copy comes (the legacy one is put back if that fails). A concurrent lookup that
+        # moved it first wins: its keyed copy is what is found.
+        if (await self.collection.delete_one({"_id": legacy})).deleted_count == 0:
+            return await self.collection.find_one({"_id": keyed})
+        try:
+            await self.collection.insert_one({**found, "_id": keyed})
+        except BaseException:
+            await self.collection.insert_one(found)
+            raise
+        return {**found, "_id": keyed}
 
     async def revoke(self, name: str) -> bool:
         result = await self.collection.update_one({"name": name, "revoked_at": None},

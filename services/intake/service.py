@@ -13,6 +13,7 @@ from services.intake.repository import SubmissionStore
 from shared.errors import install_error_handlers
 from shared.logging import get_logger
 from shared.runtime import Component, Context, ServiceSpec
+from shared.secrets import digest_key
 
 log = get_logger(__name__)
 
@@ -21,7 +22,7 @@ async def setup(context: Context) -> Component:
     settings = context.settings
     store = SubmissionStore(context.store.collection("revisions"))
     await store.create_indexes()
-    api_keys = ApiKeys(context.store.collection("api_keys"))
+    api_keys = ApiKeys(context.store.collection("api_keys"), digest_key(settings))
     await api_keys.create_indexes()
     replays = ReplayGuard(context.store.collection("signatures"), settings.intake_signature_max_age_seconds)
     await replays.create_indexes()

@@ -14,9 +14,14 @@ import sys
 import uuid
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from services.notification.privacy import use_digest_key
 from services.notification.recipients import DirectoryProblem, decode_csv, read_directory
 from services.notification.repository import Directory
-from shared.settings import Settings
+from shared.localdefaults import use_local_defaults
+from shared.secrets import digest_key
+from shared.settings import Settings, settings_error_text
 from shared.store import Store
 
 
@@ -46,7 +51,13 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path, help="the directory CSV")
     arguments = parser.parse_args(argv)
-    settings = Settings(service_name="notification")  # type: ignore[call-arg]  # the rest from the environment
+    use_local_defaults()  # against `make run` as written, when MONGODB_URL is not set
+    try:
+        settings = Settings(service_name="notification")  # type: ignore[call-arg]  # the rest from the environment
+    except ValidationError as error:
+        print(settings_error_text(error), file=sys.stderr)
+        return 2
+    use_digest_key(digest_key(settings))  # the contacts' stored digests are the service's
     return asyncio.run(run(arguments.file, settings))
 
 

@@ -1,11 +1,12 @@
 """Contact details stay out of logs: masks for e-mail addresses, LINE ids and webhook URLs, error text with
-every address masked, and the hash that names a recipient in idempotency keys (no I/O)."""
+every address masked, and the keyed digest that names a recipient in idempotency keys (no I/O)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import urlsplit
+
+from shared.secrets import DEVELOPMENT_KEY, keyed_digest
 
 _EMAIL = re.compile(r"[^\s@<>()\[\]\"',;:/]+@[^\s@<>()\[\]\"',;:/]+")
 _VALID_EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
@@ -63,8 +64,27 @@ def scrub(text: str) -> str:
     return _LINE_IDS.sub(lambda match: mask_line_id(match.group(0)), text)
 
 
-def recipient_hash(address: str, channel: str = "email") -> str:
-    """The recipient's name in keys and logs; e-mail addresses compare without case."""
-    if channel == "email":
-        return hashlib.sha256(address.strip().lower().encode()).hexdigest()
-    return hashlib.sha256(f"{channel}:{address.strip()}".encode()).hexdigest()
+# The key of recipient digests: notification's setup (and its directory command) sets TOKEN_DIGEST_KEY here
+# once at start, because a Recipient is a plain value built in many places (CSV, store, applicants).
+#
+# A change of key (the first keyed start after plain SHA-256 included) changes every recipient's digest, and
+# with it these, until the directory is imported again:
+# - a notice's delivery-log id (event, template, digest): an event delivered again across the change (a
+#   retry, a redelivery) is no longer recognised as already sent to that recipient, who gets it twice;
+# - a reminder's or digest's log key (campaign, slot, template, digest): the same, for a due notice retried
+#   across the change;
+# - a directory contact's stored `recipient_hash`, which a due notice looks the contact up by: notices fired
+#   after the change find no contact and are skipped as `not_in_directory` until the directory is imported
+#   again (the import stores every digest anew).
+_digest_key: bytes = DEVELOPMENT_KEY
+
+
+def use_digest_key(key: bytes) -> None:
+    global _digest_key
+    _digest_key = key
+
+
+def recipient_hash(address: str, channel: str = "email", *, key: bytes | None = None) -> str:
+    """The recipient's name in keys and logs (a keyed digest); e-mail addresses compare without case."""
+    text = address.strip().lower() if channel == "email" else f"{channel}:{address.strip()}"
+    return keyed_digest(key if key is not None else _digest_key, "recipient", text)

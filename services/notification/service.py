@@ -11,12 +11,14 @@ from services.notification.api import router
 from services.notification.channels import Channel, LineChannel, WebhookChannel
 from services.notification.handlers import Notifier
 from services.notification.mailer import EmailChannel
+from services.notification.privacy import use_digest_key
 from services.notification.recipients import Routing
 from services.notification.repository import Directory, NotificationLog, ProgressModel, ScheduleBook
 from services.notification.schedule import Clock, Scheduler, utc_clock
 from services.notification.templates import TemplateBook
 from shared.errors import install_error_handlers
 from shared.runtime import Component, Context, ServiceSpec
+from shared.secrets import digest_key
 
 
 def make_spec(clock: Clock = utc_clock) -> ServiceSpec:
@@ -24,6 +26,7 @@ def make_spec(clock: Clock = utc_clock) -> ServiceSpec:
 
     async def setup(context: Context) -> Component:
         settings = context.settings
+        use_digest_key(digest_key(settings))  # recipients' digests (services/notification/privacy.py)
         # Operators' files are checked here, so a broken template or routing stops the start, not a send.
         book = TemplateBook(settings.notification_templates_dir, thai_digits=settings.notification_thai_digits)
         book.check()

@@ -154,9 +154,11 @@ async def run(live: ReadModels, campaign: str, *, replace_live: bool = False, ke
 
 
 async def _main(args: argparse.Namespace) -> int:
+    from shared.localdefaults import use_local_defaults
     from shared.settings import Settings
     from shared.store import Store
 
+    use_local_defaults()  # against `make run` as written, when MONGODB_URL is not set
     settings = Settings(service_name="reporting")  # type: ignore[call-arg]  # the rest comes from the environment
     store = Store(settings)
     try:

@@ -228,8 +228,10 @@ def history() -> list[Envelope]:
 
 async def _publish_all() -> None:
     from shared.bus import Bus
+    from shared.localdefaults import use_local_defaults
     from shared.settings import Settings
 
+    use_local_defaults()  # against `make run` as written, when AMQP_URL is not set
     bus = Bus(Settings(service_name="sample"), "sample")  # type: ignore[call-arg]
     await bus.connect()
     try:

@@ -17,6 +17,7 @@ from services.reporting.unidentified import router as unidentified_router
 from shared.errors import install_error_handlers
 from shared.events import EVENT_MODELS
 from shared.runtime import Component, Context, ServiceSpec
+from shared.secrets import digest_key
 
 DASHBOARD_DIR = Path(__file__).parent / "dashboard"
 
@@ -24,7 +25,8 @@ DASHBOARD_DIR = Path(__file__).parent / "dashboard"
 async def setup(context: Context) -> Component:
     read_models = ReadModels(context.store.db, context.campaigns)
     await read_models.create_indexes()
-    tokens = TokenBook(context.store.collection("api_tokens"), context.settings.reporting_token_cache_seconds)
+    tokens = TokenBook(context.store.collection("api_tokens"), digest_key(context.settings),
+                       context.settings.reporting_token_cache_seconds)
     # Every event type of the contracts; the bus acks any other type it is bound to without a handler.
     handlers = dict.fromkeys(EVENT_MODELS, read_models.handle)
     # Offices' attachments of unidentified responses: the audit record carries its command to validation.

@@ -1,9 +1,9 @@
 """Who is asking: the administrator (SCORING_ADMIN_TOKEN, compared in constant time) or a reviewer (a token
-of their own, stored only as its sha256). Refusals are bilingual and never echo what was presented."""
+of their own, stored only as its keyed digest: HMAC-SHA256 with TOKEN_DIGEST_KEY, shared/secrets.py).
+Refusals are bilingual and never echo what was presented."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from typing import Annotated, Any
@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 
 from services.scoring.errors import Refused
 from services.scoring.repository import ScoringStore
+from shared.secrets import keyed_digest
 from shared.settings import Settings
 
 TOKEN_PREFIX = "rvw_"
@@ -23,8 +24,9 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def token_hash(digest_key: bytes, token: str) -> str:
+    """The digest under which a reviewer's token is stored (field `token_sha256`, named before it was keyed)."""
+    return keyed_digest(digest_key, "reviewer-token", token)
 
 
 def _presented(request: Request, who_th: str, who_en: str) -> str:
@@ -52,7 +54,7 @@ async def require_reviewer(request: Request) -> dict[str, Any]:
     """The reviewer whose token this is (active reviewers only)."""
     presented = _presented(request, "กรรมการ", "reviewer")
     store: ScoringStore = request.app.state.component.state["store"]
-    reviewer = await store.reviewer_by_token_hash(token_hash(presented))
+    reviewer = await store.reviewer_by_token(presented)
     if reviewer is None:
         # 401, not 403: the token names nobody (unknown or revoked); say so without echoing it.
         raise Refused(401, "unauthorized", "โทเค็นกรรมการไม่ถูกต้องหรือถูกยกเลิกแล้ว",

@@ -18,11 +18,14 @@ from services.scoring.errors import Refused
 from services.scoring.repository import ScoringStore
 from services.scoring.rubric import RubricBook, load_rubric_book
 from shared.campaign import CampaignBook, load_campaigns
-from shared.settings import Settings
+from shared.localdefaults import use_local_defaults
+from shared.secrets import digest_key
+from shared.settings import Settings, settings_error_text
 from shared.store import Store
 
 
 def settings() -> Settings:
+    use_local_defaults()  # against `make run` as written, when MONGODB_URL is not set
     environment = {"service_name": "scoring"}
     if "AMQP_URL" not in os.environ:
         environment["amqp_url"] = "amqp://unused@localhost/"
@@ -41,7 +44,7 @@ async def scoring() -> AsyncIterator[Scoring]:
     config = settings()
     store = Store(config)
     try:
-        scoring_store = ScoringStore(store.db)
+        scoring_store = ScoringStore(store.db, digest_key(config))
         await scoring_store.create_indexes()
         yield Scoring(scoring_store, load_campaigns(config.campaigns_dir), load_rubric_book(config.scoring_rubrics_dir))
     finally:
@@ -57,8 +60,5 @@ def print_refusal(refused: Refused) -> int:
 
 def print_settings_error(error: ValidationError) -> int:
     """Which settings are wrong and why, without the values (which may hold secrets)."""
-    print("การตั้งค่าไม่ถูกต้อง / invalid settings:", file=sys.stderr)
-    for detail in error.errors(include_input=False, include_url=False):
-        name = ".".join(str(part) for part in detail["loc"]).upper()
-        print(f"  {name}: {detail['msg']}", file=sys.stderr)
+    print(settings_error_text(error), file=sys.stderr)
     return 2

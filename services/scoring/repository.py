@@ -8,7 +8,8 @@
                     `history`, and the causes already applied (idempotency)
     rescore_runs    each publication of a rubric version for a campaign: who, when, which; the newest run
                     names the campaign's active version
-    reviewers       committee members: name, province, the sha256 of their token (never the token)
+    reviewers       committee members: name, province, the keyed digest of their token (`token_sha256`,
+                    HMAC-SHA256 since TOKEN_DIGEST_KEY; older ones plain SHA-256 until first used; never the token)
     assignments     which reviewer scores which submission
     review_changes  the audit trail: one record per change of a reviewer's points (who, when, old, new, why)
 """
@@ -27,6 +28,7 @@ from pymongo.errors import DuplicateKeyError
 from services.scoring.review import Change, RecordedChange
 from shared.events import Envelope
 from shared.outbox import push_outbox
+from shared.secrets import keyed_digest, legacy_digest
 from shared.store import GroupedInserts
 
 Document = dict[str, Any]
@@ -41,7 +43,8 @@ def score_id(submission_id: str, revision: int, rubric_version: str) -> str:
 
 
 class ScoringStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], digest_key: bytes) -> None:
+        self.digest_key = digest_key
         self.submissions: AsyncCollection[Document] = db["submissions"]
         self.scores: AsyncCollection[Document] = db["scores"]
         self.runs: AsyncCollection[Document] = db["rescore_runs"]
@@ -179,8 +182,22 @@ class ScoringStore:
     async def reviewer(self, reviewer_id: str) -> Document | None:
         return await self.reviewers.find_one({"_id": reviewer_id}, {"token_sha256": 0})
 
-    async def reviewer_by_token_hash(self, token_sha256: str) -> Document | None:
-        return await self.reviewers.find_one({"token_sha256": token_sha256, "active": True}, {"token_sha256": 0})
+    def token_digest(self, token: str) -> str:
+        return keyed_digest(self.digest_key, "reviewer-token", token)
+
+    async def reviewer_by_token(self, token: str) -> Document | None:
+        """The active reviewer holding this token: by its keyed digest, else by the plain SHA-256 stored before
+        the digest was keyed, which is then replaced by the keyed one."""
+        keyed = self.token_digest(token)
+        found = await self.reviewers.find_one({"token_sha256": keyed, "active": True}, {"token_sha256": 0})
+        if found is not None:
+            return found
+        legacy = legacy_digest(token)
+        found = await self.reviewers.find_one({"token_sha256": legacy, "active": True}, {"token_sha256": 0})
+        if found is not None:
+            await self.reviewers.update_one({"_id": found["_id"], "token_sha256": legacy},
+                                            {"$set": {"token_sha256": keyed}})
+        return found
 
     async def all_reviewers(self) -> list[Document]:
         return await self.reviewers.find({}, {"token_sha256": 0}, sort=[("created_at", 1)]).to_list(None)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from services.scoring.auth import new_token, token_hash
+from services.scoring.auth import new_token
 from services.scoring.committee import combine, plain
 from services.scoring.errors import Refused
 from services.scoring.repository import Document, ScoringStore, score_id
@@ -50,7 +50,7 @@ def _refused(status: int, refusal: Refusal) -> Refused:
 
 async def register_reviewer(store: ScoringStore, *, name: str, province: str,
                             created_by: str) -> tuple[Document, str]:
-    """A new reviewer and their token (returned once; only its sha256 is kept). `province` is a code or a
+    """A new reviewer and their token (returned once; only its keyed digest is kept). `province` is a code or a
     name; `national` (ส่วนกลาง) for a DLA official without a province, who then has no provincial conflict."""
     name = " ".join(name.split())
     if not name:
@@ -70,7 +70,7 @@ async def register_reviewer(store: ScoringStore, *, name: str, province: str,
         "name": name,
         "province_code": province_code,
         "province_name": province_name,
-        "token_sha256": token_hash(token),
+        "token_sha256": store.token_digest(token),
         "active": True,
         "created_at": datetime.now(UTC),
         "created_by": created_by,

@@ -10,13 +10,14 @@ from services.scoring.repository import ScoringStore
 from services.scoring.rubric import UnknownRubric, load_rubric_book
 from shared.logging import get_logger
 from shared.runtime import Component, Context, ServiceSpec
+from shared.secrets import digest_key
 
 log = get_logger(__name__)
 
 
 async def setup(context: Context) -> Component:
     assert context.relay is not None
-    store = ScoringStore(context.store.db)
+    store = ScoringStore(context.store.db, digest_key(context.settings))
     await store.create_indexes()
     rubrics = load_rubric_book(context.settings.scoring_rubrics_dir)
     for key in context.campaigns.keys():

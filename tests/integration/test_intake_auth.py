@@ -20,6 +20,7 @@ from services.intake import apikeys
 from services.intake.auth import sign
 from services.intake.examples import FORM_RESPONSE
 from services.intake.service import SPEC
+from shared.secrets import keyed_digest
 from tests.support import InProcessService, Namespace, canonical_submission
 
 SECRET = "s3cr3t-for-reference-form-0123456789"
@@ -133,7 +134,8 @@ async def test_api_keys_are_stored_hashed_and_grant_only_their_scopes(namespace:
         writer = await keys.create("district-office", ("submit",))
         reader = await keys.create("dashboard", ("read",))
         stored = await keys.collection.find_one({"name": "district-office"})
-        assert stored["_id"] == hashlib.sha256(writer.encode()).hexdigest()
+        assert stored["_id"] == keyed_digest(keys.digest_key, "intake-api-key", writer)
+        assert stored["_id"] != hashlib.sha256(writer.encode()).hexdigest()
         assert writer not in json.dumps(stored, default=str)
 
         submitted = await client.post("/v1/submissions", json=canonical_submission(),

@@ -28,6 +28,7 @@ from tests.support import InProcessService, Namespace, canonical_submission, eve
 READ_TOKEN = "internal-read-token-for-tests-0001"
 METRICS_TOKEN = "metrics-token-for-tests-00000001"
 ADMIN_TOKEN = "service-admin-token-for-tests-001"
+DIGEST_KEY = "digest-key-of-the-read-protection-tests-0001"  # production requires one (32+ characters)
 SPECS = {"intake": INTAKE, "validation": VALIDATION, "scoring": SCORING, "notification": NOTIFICATION,
          "reporting": REPORTING}
 
@@ -35,7 +36,7 @@ SPECS = {"intake": INTAKE, "validation": VALIDATION, "scoring": SCORING, "notifi
 def production(namespace: Namespace, service: str, **extra: Any) -> Any:
     """A service's settings as in production (its senders and readers must authenticate there)."""
     return namespace.settings(service, environment="production", intake_auth_required=True,
-                              reporting_auth_required=True, **extra)
+                              reporting_auth_required=True, token_digest_key=DIGEST_KEY, **extra)
 
 
 @contextlib.asynccontextmanager

@@ -41,9 +41,11 @@ def test_tokens_are_kept_as_their_sha256() -> None:
 
 def test_reporting_without_tokens_is_refused_in_production() -> None:
     assert Settings(**URLS, environment="development", reporting_auth_required=False).reporting_auth_required is False
-    assert Settings(**URLS, environment="production").reporting_auth_required is True
+    key = "digest-key-of-the-reporting-access-test-01"
+    assert Settings(**URLS, environment="production", token_digest_key=key).reporting_auth_required is True
     with pytest.raises(ValidationError, match="REPORTING_AUTH_REQUIRED=false is refused in production"):
-        Settings(**URLS, environment="production", reporting_auth_required=False, intake_auth_required=True)
+        Settings(**URLS, environment="production", reporting_auth_required=False, intake_auth_required=True,
+                 token_digest_key=key)
 
 
 def test_thai_dates_and_figures_in_thai_digits() -> None:

@@ -26,7 +26,8 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from services.validation.registry.dataset import FileRefused
 from services.validation.registry.importer import run_import
 from services.validation.registry.repository import RegistryRepository
-from shared.settings import Settings
+from shared.localdefaults import use_local_defaults
+from shared.settings import Settings, settings_error_text
 from shared.store import Store
 
 _PHASES = {
@@ -38,6 +39,7 @@ _PHASES = {
 
 def _settings() -> Settings:
     # The importer never touches the broker (the service's relay publishes): no AMQP_URL needed here.
+    use_local_defaults()  # against `make run` as written, when MONGODB_URL is not set
     environment = {"service_name": "validation"}
     if "AMQP_URL" not in os.environ:
         environment["amqp_url"] = "amqp://unused@localhost/"
@@ -152,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_imports(console))
         return asyncio.run(_import(arguments, console))
     except ValidationError as error:
-        console.print(f"[red]การตั้งค่าไม่ถูกต้อง (เช่น MONGODB_URL) / invalid settings (e.g. MONGODB_URL):\n{error}[/red]")
+        console.print(settings_error_text(error), style="red", markup=False, highlight=False)
         return 2
 
 
