@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 BUILTIN_DIR = Path(__file__).parent / "data" / "campaigns"
+SelectedTier = Literal["outstanding", "efficient"]
 
 
 class Campaign(BaseModel):
@@ -35,12 +36,27 @@ class Campaign(BaseModel):
     reminders_before_deadline: tuple[Annotated[str, Field(pattern=r"^[1-9][0-9]*[dhm]$")], ...] = (
         "7d", "1d", "3h")
     digest_time: str = Field(default="08:00", pattern=r"^$|^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    # The final selection (docs/scoring.md): places per tier and size group. A size group not listed has no
+    # place in that tier; the proposal fills each from the top of the group's ranking.
+    selection_quotas: dict[SelectedTier, dict[str, Annotated[int, Field(ge=0, le=10_000)]]] = Field(
+        default_factory=dict)
+    # Who signs the announcement of the selection: the title under the signature, and the name when known
+    # (left empty, the document leaves a dotted line for it).
+    announcement_signer_title_th: str = "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"
+    announcement_signer_name_th: str = ""
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Campaign:
         if not self.opens_at < self.submission_deadline <= self.district_deadline <= self.province_deadline:
             raise ValueError("expected opens_at < submission_deadline <= district_deadline <= province_deadline")
         return self
+
+    def quota(self, tier: str, size_group: str) -> int:
+        places: dict[str, int] = {}
+        for known, by_group in self.selection_quotas.items():
+            if known == tier:
+                places = by_group
+        return places.get(size_group, 0)
 
     def is_late(self, submitted_at: datetime) -> bool:
         return submitted_at > self.submission_deadline

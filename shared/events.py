@@ -39,6 +39,8 @@ SCORING_REVIEW_RECORDED = "scoring.review_recorded"
 # An office attached a response whose LAO could not be identified to an LAO of DLA's registry (reporting →
 # validation, which judges the response again with that LAO).
 VALIDATION_LAO_ATTACH_REQUESTED = "validation.lao_attach_requested"
+# The final selection of a campaign, published by an administrator in scoring.
+SELECTION_PUBLISHED = "selection.published"
 
 
 def utcnow() -> datetime:
@@ -335,11 +337,49 @@ class LaoAttachRequested(EventData):
     requested_at: datetime
 
 
+Tier = Literal["outstanding", "efficient", "not_selected"]
+
+
+class SelectionEntry(BaseModel):
+    """One municipality in the final selection: its place in its size group and the tier DLA decided."""
+
+    model_config = ConfigDict(extra="ignore")
+    submission_id: str
+    revision: int = Field(ge=1)
+    lao: LaoSummary
+    contact: ContactSummary = Field(default_factory=ContactSummary)
+    size_group: str
+    rank: int = Field(ge=1, description="Place within the size group in the frozen rankings")
+    total: float
+    max_total: float
+    sections: dict[str, float] = Field(default_factory=dict, description="Points per rubric section")
+    proposed_tier: Tier = Field(description="What the quotas and the rankings proposed")
+    tier: Tier = Field(description="DLA's final decision")
+    override_reason: str | None = Field(default=None, description="Why DLA decided otherwise than proposed "
+                                        "(written by the administrator); None when the proposal stood")
+
+
+class SelectionPublished(EventData):
+    """DLA published the final selection of a campaign: provisional tiers become final everywhere. Published
+    again (a higher `selection_version`) only after an unfreeze and a new publication; the highest version holds."""
+
+    EVENT_TYPE: ClassVar[str] = SELECTION_PUBLISHED
+    campaign: str
+    selection_version: int = Field(ge=1, description="1 for the first publication of the campaign's selection")
+    rubric_version: str = Field(description="The rubric version the frozen scores are under")
+    frozen_at: datetime
+    published_at: datetime
+    published_by: str = Field(description="The administrator who published it (name and token label, as audited)")
+    quotas: dict[str, dict[str, int]] = Field(description="Places per tier and size group, from the campaign")
+    group_names: dict[str, str] = Field(default_factory=dict, description="Thai name of each size group")
+    entries: list[SelectionEntry] = Field(description="Every ranked municipality of the campaign, selected or not")
+
+
 EVENT_MODELS: dict[str, type[EventData]] = {
     model.EVENT_TYPE: model
     for model in (SubmissionReceived, SubmissionValidated, SubmissionReturned, SubmissionRejected,
                   SubmissionScored, NotificationSent, NotificationFailed, RegistryUpdated,
-                  AreaNotificationSent, AreaNotificationFailed)
+                  AreaNotificationSent, AreaNotificationFailed, SelectionPublished)
 }
 # Commands a service sends to itself through the bus (one consumer each); kept apart from the domain events
 # that every interested service may read.

@@ -16,8 +16,8 @@ from typing import Literal
 
 from shared.settings import Settings
 
-Purpose = Literal["intake-api-key", "reporting-token", "reviewer-token", "recipient"]
-PURPOSES: tuple[Purpose, ...] = ("intake-api-key", "reporting-token", "reviewer-token", "recipient")
+Purpose = Literal["intake-api-key", "reporting-token", "reviewer-token", "recipient", "admin-token"]
+PURPOSES: tuple[Purpose, ...] = ("intake-api-key", "reporting-token", "reviewer-token", "recipient", "admin-token")
 # Outside production only (production refuses to start without TOKEN_DIGEST_KEY): fixed, so development
 # and test data stays readable across restarts.
 DEVELOPMENT_KEY = b"smartcity-development-token-digest-key"

@@ -31,9 +31,11 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         events.SCHEDULE_NOTICE_DUE,
         # Who has not submitted yet: notification keeps its own copy of the registry (acked until then).
         "registry.*",
+        # The final selection: the winners, their provinces and districts, and those not selected hear it.
+        events.SELECTION_PUBLISHED,
     ),
     # Expected municipalities per district come from the registry.
-    "reporting": ("submission.*", "notification.*", "registry.*"),
+    "reporting": ("submission.*", "notification.*", "registry.*", "selection.*"),
 }
 
 

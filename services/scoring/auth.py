@@ -1,12 +1,13 @@
-"""Who is asking: the administrator (SCORING_ADMIN_TOKEN, compared in constant time) or a reviewer (a token
-of their own, stored only as its keyed digest: HMAC-SHA256 with TOKEN_DIGEST_KEY, shared/secrets.py).
+"""Who is asking: the administrator (SCORING_ADMIN_TOKEN, compared in constant time, or an administrator's
+account with its scopes, `python -m services.scoring.admins`) or a reviewer (a token of their
+own, stored only as its keyed digest: HMAC-SHA256 with TOKEN_DIGEST_KEY, shared/secrets.py).
 Refusals are bilingual and never echo what was presented."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 
@@ -37,17 +38,52 @@ def _presented(request: Request, who_th: str, who_en: str) -> str:
     return token.strip()
 
 
-async def require_admin(request: Request) -> str:
-    """The administrator; the API refuses every admin call while SCORING_ADMIN_TOKEN is not set."""
+ADMIN_TOKEN_PREFIX = "adm_"
+# What an administrator's account may do: `committee` = reviewers, assignments, the audit trail and re-scoring;
+# `selection` = freeze, override, publish the final selection. SCORING_ADMIN_TOKEN may do everything.
+AdminScope = Literal["committee", "selection"]
+ADMIN_SCOPES: tuple[AdminScope, ...] = ("committee", "selection")
+
+
+def new_admin_token() -> str:
+    """An administrator's token: shown once when created, never stored."""
+    return ADMIN_TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+async def admin_actor(request: Request, scope: AdminScope) -> str:
+    """Who the administrator is, as audit records name them: `admin` for SCORING_ADMIN_TOKEN, else the
+    account's name and id. Refused when the token is unknown or the account lacks the scope."""
     presented = _presented(request, "ผู้ดูแลระบบ", "admin")
     settings: Settings = request.app.state.context.settings
     configured = settings.scoring_admin_token
-    if configured is None:
-        raise Refused(403, "forbidden", "ปิดการดูแลระบบผ่าน API ไว้ (ยังไม่ได้ตั้งค่า SCORING_ADMIN_TOKEN)",
-                      "The scoring admin API is disabled (SCORING_ADMIN_TOKEN is not set).")
-    if not hmac.compare_digest(presented.encode(), configured.get_secret_value().encode()):
+    if configured is not None and hmac.compare_digest(presented.encode(), configured.get_secret_value().encode()):
+        return "admin"
+    store: ScoringStore = request.app.state.component.state["store"]
+    account = await store.admin_by_token(presented) if presented.startswith(ADMIN_TOKEN_PREFIX) else None
+    if account is None:
+        if configured is None:
+            raise Refused(403, "forbidden", "ปิดการดูแลระบบผ่าน API ไว้ (ยังไม่ได้ตั้งค่า SCORING_ADMIN_TOKEN)",
+                          "The scoring admin API is disabled (SCORING_ADMIN_TOKEN is not set).")
         raise Refused(403, "forbidden", "โทเค็นผู้ดูแลระบบไม่ถูกต้อง", "The admin token is not valid.")
-    return "admin"
+    return actor_of(account, scope)
+
+
+def actor_of(account: dict[str, Any], scope: AdminScope) -> str:
+    """The audit name of an administrator's account that holds `scope`; refused when it does not."""
+    if scope not in account.get("scopes", ()):
+        raise Refused(403, "scope_missing", f"บัญชีผู้ดูแลระบบนี้ไม่มีสิทธิ์ {scope}",
+                      f"This administrator account does not hold the {scope!r} scope.")
+    return f"{account['name']} ({account['_id']})"
+
+
+async def require_admin(request: Request) -> str:
+    """The administrator of the committee's work (scope `committee`)."""
+    return await admin_actor(request, "committee")
+
+
+async def require_selection_admin(request: Request) -> str:
+    """The administrator of the final selection (scope `selection`)."""
+    return await admin_actor(request, "selection")
 
 
 async def require_reviewer(request: Request) -> dict[str, Any]:
@@ -63,4 +99,5 @@ async def require_reviewer(request: Request) -> dict[str, Any]:
 
 
 Admin = Annotated[str, Depends(require_admin)]
+SelectionAdmin = Annotated[str, Depends(require_selection_admin)]
 Reviewer = Annotated[dict[str, Any], Depends(require_reviewer)]

@@ -12,6 +12,10 @@
                     HMAC-SHA256 since TOKEN_DIGEST_KEY; older ones plain SHA-256 until first used; never the token)
     assignments     which reviewer scores which submission
     review_changes  the audit trail: one record per change of a reviewer's points (who, when, old, new, why)
+    admins          DLA's administrators: name, scopes, the keyed digest of their token (never the token)
+    selections      one per campaign: the final selection's state (open, frozen, published), the frozen
+                    snapshot of the rankings, the overrides with their reasons, each publication's event (outbox)
+    selection_audit every freeze, unfreeze, override and publication: who, when, why
 """
 
 from __future__ import annotations
@@ -51,13 +55,16 @@ class ScoringStore:
         self.reviewers: AsyncCollection[Document] = db["reviewers"]
         self.assignments: AsyncCollection[Document] = db["assignments"]
         self.review_changes: AsyncCollection[Document] = db["review_changes"]
+        self.admins: AsyncCollection[Document] = db["admins"]
+        self.selections: AsyncCollection[Document] = db["selections"]
+        self.selection_audit: AsyncCollection[Document] = db["selection_audit"]
         # Revisions and scores of messages handled side by side (prefetch) go to the store in one write each.
         self._revision_inserts = GroupedInserts(self.submissions)
         self._score_inserts = GroupedInserts(self.scores)
 
     @property
     def outbox_collections(self) -> list[AsyncCollection[Document]]:
-        return [self.submissions, self.scores, self.runs, self.review_changes]
+        return [self.submissions, self.scores, self.runs, self.review_changes, self.selections]
 
     async def create_indexes(self) -> None:
         await self.submissions.create_index([("campaign", 1), ("submission_id", 1), ("revision", -1)],
@@ -73,6 +80,9 @@ class ScoringStore:
         await self.assignments.create_index("submission_id", name="submission")
         await self.review_changes.create_index([("submission_id", 1), ("revision", 1), ("reviewer_id", 1),
                                                 ("seq", 1)], name="submission_revision_reviewer_seq")
+        await self.admins.create_index("token_digest", unique=True, name="token")
+        await self.admins.create_index("name", unique=True, name="name")
+        await self.selection_audit.create_index([("campaign", 1), ("at", 1)], name="campaign_at")
 
     # -- revisions ------------------------------------------------------------------------------------
 
@@ -253,3 +263,53 @@ class ScoringStore:
             query["reviewer_id"] = reviewer_id
         return await self.review_changes.find(query, {"outbox": 0, "outbox_pending": 0},
                                               sort=[("at", 1), ("_id", 1)], limit=limit).to_list(None)
+
+    # -- administrators -------------------------------------------------------------------------------
+
+    async def add_admin(self, document: Document) -> bool:
+        """False when an administrator of that name exists already."""
+        try:
+            await self.admins.insert_one(document)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def admin(self, admin_id: str) -> Document | None:
+        return await self.admins.find_one({"_id": admin_id}, {"token_digest": 0})
+
+    async def admin_by_token(self, token: str) -> Document | None:
+        return await self.admins.find_one({"token_digest": keyed_digest(self.digest_key, "admin-token", token),
+                                           "active": True}, {"token_digest": 0})
+
+    async def all_admins(self) -> list[Document]:
+        return await self.admins.find({}, {"token_digest": 0}, sort=[("created_at", 1)]).to_list(None)
+
+    async def disable_admin(self, admin_id: str, at: datetime, by: str) -> bool:
+        result = await self.admins.update_one({"_id": admin_id},
+                                              {"$set": {"active": False, "disabled_at": at, "disabled_by": by}})
+        return result.matched_count == 1
+
+    # -- the final selection --------------------------------------------------------------------------
+
+    async def selection(self, campaign: str) -> Document | None:
+        return await self.selections.find_one({"_id": campaign}, {"outbox": 0, "outbox_pending": 0})
+
+    async def insert_selection(self, document: Document) -> bool:
+        """False when the campaign's selection document exists already (another freeze won)."""
+        try:
+            await self.selections.insert_one(document)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def update_selection(self, campaign: str, state_version: int, update: Document) -> bool:
+        """Apply `update` only if nobody changed the selection since `state_version` was read."""
+        update.setdefault("$inc", {})["state_version"] = 1
+        result = await self.selections.update_one({"_id": campaign, "state_version": state_version}, update)
+        return result.matched_count == 1
+
+    async def record_selection_action(self, document: Document) -> None:
+        await self.selection_audit.insert_one(document)
+
+    async def selection_actions(self, campaign: str) -> list[Document]:
+        return await self.selection_audit.find({"campaign": campaign}, sort=[("at", 1), ("_id", 1)]).to_list(None)

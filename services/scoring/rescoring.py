@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from services.scoring.errors import Refused
+from services.scoring.frozen import ensure_open
 from services.scoring.repository import ScoringStore
 from services.scoring.rubric import Rubric, RubricBook, UnknownRubric
 from shared.campaign import CampaignBook, UnknownCampaign
@@ -68,6 +69,7 @@ async def start_run(store: ScoringStore, campaigns: CampaignBook, rubrics: Rubri
     if campaign not in campaigns:
         raise Refused(404, "unknown_campaign", f"ไม่พบรอบการคัดเลือก {campaign}",
                              f"No campaign {campaign!r}; known: {', '.join(campaigns.keys())}.")
+    await ensure_open(store, campaign)  # frozen results change only after an unfreeze
     try:
         rubric = rubrics.get(rubric_version)
     except UnknownRubric:

@@ -16,6 +16,7 @@ from typing import Any
 from services.scoring.auth import new_token
 from services.scoring.committee import combine, plain
 from services.scoring.errors import Refused
+from services.scoring.frozen import ensure_open
 from services.scoring.repository import Document, ScoringStore, score_id
 from services.scoring.rescoring import active_rubric
 from services.scoring.review import Entry, Refusal, changes_for, check_entries, conflict_of_interest, current_marks
@@ -134,6 +135,7 @@ async def record_review(store: ScoringStore, campaigns: CampaignBook, rubrics: R
     """Record a reviewer's points for manual criteria of the newest revision: the audit record and the
     command to recompute the score, in one write. Returns what changed (nothing when nothing did)."""
     newest = await _reviewable(store, reviewer, submission_id)
+    await ensure_open(store, newest["campaign"])  # frozen results change only after an unfreeze
     if revision is not None and revision != newest["revision"]:
         raise Refused(409, "stale_revision",
                       f"แบบรายงานนี้มีฉบับใหม่แล้ว (ครั้งที่ {newest['revision']}) โปรดพิจารณาฉบับล่าสุด",

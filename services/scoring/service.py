@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from services.scoring import admin_api, api, errors, reviewer_api
+from services.scoring import admin_api, api, errors, reviewer_api, selection_api
 from services.scoring.handlers import ScoringHandlers, handler_map
 from services.scoring.repository import ScoringStore
 from services.scoring.rubric import UnknownRubric, load_rubric_book
@@ -40,6 +40,6 @@ SPEC = ServiceSpec(
     description="ให้คะแนนตามเกณฑ์ที่กำหนดเป็นรุ่น พร้อมคำอธิบายรายเกณฑ์ การพิจารณาของคณะกรรมการ และการจัดอันดับตามกลุ่มขนาด / "
                 "Versioned rubric explained per criterion, committee review, rankings within size groups.",
     setup=setup,
-    routers=[api.router, admin_api.router, reviewer_api.router],
+    routers=[api.router, admin_api.router, reviewer_api.router, selection_api.router],
     configure_app=errors.install,
 )

@@ -1,0 +1,106 @@
+"""DLA's administrators' accounts from the command line: each holds a token of its own (shown once, stored only
+as its keyed digest) and the scopes it may use, so every freeze, override and publication is audited under a
+person's name rather than under the one shared SCORING_ADMIN_TOKEN:
+
+    python -m services.scoring.admins create --name "นายสมชาย ใจดี (กพส.)" --scope selection   # prints the token once
+    python -m services.scoring.admins create --name "ฝ่ายเลขานุการคณะกรรมการ" --scope committee --scope selection
+    python -m services.scoring.admins list
+    python -m services.scoring.admins disable adm_0123456789
+
+Scopes: `committee` (reviewers, assignments, the audit trail, re-scoring) and `selection` (the final selection:
+freeze, override, publish, unfreeze). The token goes in `Authorization: Bearer …` on the admin API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import secrets
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from services.scoring.auth import ADMIN_SCOPES, new_admin_token
+from services.scoring.command_line import print_refusal, print_settings_error, scoring
+from services.scoring.errors import Refused
+from services.scoring.repository import Document, ScoringStore
+from shared.secrets import keyed_digest
+
+
+def public_admin(document: Document) -> dict[str, Any]:
+    shown = {"admin_id": document["_id"]}
+    shown.update({k: v for k, v in document.items() if k not in ("_id", "token_digest")})
+    return shown
+
+
+async def create_admin(store: ScoringStore, *, name: str, scopes: Sequence[str],
+                       created_by: str) -> tuple[dict[str, Any], str]:
+    """A new administrator's account and its token (returned once)."""
+    name = " ".join(name.split())
+    if not name:
+        raise Refused(422, "name_missing", "ต้องระบุชื่อผู้ดูแลระบบ", "The administrator's name is required.")
+    unknown = [scope for scope in scopes if scope not in ADMIN_SCOPES]
+    if unknown or not scopes:
+        raise Refused(422, "unknown_scope", f"สิทธิ์ที่ใช้ได้: {', '.join(ADMIN_SCOPES)}",
+                      f"Give at least one scope of: {', '.join(ADMIN_SCOPES)} (unknown: {', '.join(unknown)}).")
+    token = new_admin_token()
+    document = {"_id": "adm_" + secrets.token_hex(5), "name": name, "scopes": sorted(set(scopes)),
+                "token_digest": keyed_digest(store.digest_key, "admin-token", token), "active": True,
+                "created_at": datetime.now(UTC), "created_by": created_by}
+    if not await store.add_admin(document):
+        raise Refused(409, "name_taken", f"มีผู้ดูแลระบบชื่อ {name} แล้ว", f"An administrator named {name!r} exists.")
+    return public_admin(document), token
+
+
+def _line(document: object) -> str:
+    return json.dumps(document, ensure_ascii=False, default=str)
+
+
+async def _run(arguments: argparse.Namespace) -> int:
+    async with scoring() as context:
+        store = context.store
+        if arguments.command == "create":
+            admin, token = await create_admin(store, name=arguments.name, scopes=arguments.scope,
+                                              created_by=arguments.by)
+            print(_line(admin))
+            print("โทเค็นของผู้ดูแลระบบ (แสดงครั้งเดียว เก็บไว้ให้ดี) / the administrator's token (shown this once only):")
+            print(token)
+        elif arguments.command == "list":
+            for admin in await store.all_admins():
+                print(_line(public_admin(admin)))
+        elif arguments.command == "disable":
+            if not await store.disable_admin(arguments.admin_id, datetime.now(UTC), arguments.by):
+                raise Refused(404, "admin_unknown", f"ไม่พบผู้ดูแลระบบ {arguments.admin_id}",
+                              f"No administrator {arguments.admin_id!r}.")
+            disabled = await store.admin(arguments.admin_id)
+            print(_line(public_admin(disabled) if disabled else None))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.scoring.admins", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--by", default="cli", help="who does this (kept in the records)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create", help="create an administrator's account and print its token once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--scope", action="append", required=True, choices=ADMIN_SCOPES,
+                        help="what the account may do (repeat for several)")
+    commands.add_parser("list", help="every administrator (never their tokens)")
+    disable = commands.add_parser("disable", help="revoke an administrator's token")
+    disable.add_argument("admin_id")
+    arguments = parser.parse_args(argv)
+    try:
+        return asyncio.run(_run(arguments))
+    except Refused as refused:
+        return print_refusal(refused)
+    except ValidationError as error:
+        return print_settings_error(error)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
