@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     reporting_auth_required: bool = True
     # How long reporting trusts a token it has looked up (a revoked token stops working within this time).
     reporting_token_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
+    # The announcement's emblem: an SVG file of the official Garuda artwork, inlined (never fetched); when
+    # unset, the announcement carries its own line drawing (services/reporting/announcement.py).
+    reporting_emblem_svg: str | None = None
 
     # Scoring: an extra directory of rubric files (<version>.toml) besides the built-in ones, and the admin
     # token for reviewers, assignments and re-scoring (docs/scoring.md); without it the admin API refuses all.

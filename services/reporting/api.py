@@ -61,6 +61,9 @@ class Score(BaseModel):
     score_version: int = Field(default=1, description="Grows when reviewers' points change the score")
     manual_pending: list[str] = Field(default_factory=list, description="Committee criteria not scored yet: "
                                       "while any is pending, the tier is provisional")
+    final: bool = Field(default=False, description="True when `tier` is DLA's published final selection")
+    provisional_tier: Tier | None = Field(default=None, description="The score thresholds' tier, when `tier` is "
+                                          "the final one")
     scored_at: datetime
     criteria: list[CriterionScore] = Field(description="Every criterion's points and why")
 
@@ -93,6 +96,18 @@ class NotificationView(BaseModel):
     occurred_at: datetime
 
 
+class FinalDecision(BaseModel):
+    selection_version: int
+    revision: int = Field(description="The revision DLA decided on")
+    tier: Tier
+    proposed_tier: Tier
+    override_reason: str | None = Field(default=None, description="Why DLA decided otherwise than proposed")
+    rank: int
+    size_group: str
+    published_at: datetime
+    published_by: str
+
+
 class SubmissionView(BaseModel):
     submission_id: str
     campaign: str
@@ -102,6 +117,7 @@ class SubmissionView(BaseModel):
     score: Score | None = Field(default=None, description="The current revision's score")
     revisions: list[RevisionView] = Field(description="Every revision, newest first; the history stays")
     notifications: list[NotificationView] = Field(default_factory=list)
+    selection: FinalDecision | None = Field(default=None, description="DLA's final decision, once published")
     last_event_at: datetime | None = None
 
 
@@ -156,6 +172,9 @@ class ProvinceSubmission(BaseModel):
     tier: Tier | None = None
     size_group: str | None = None
     rubric_version: str | None = None
+    final: bool = Field(default=False, description="True when `tier` is DLA's published final selection; false "
+                        "while it is the provisional tier of the score's thresholds")
+    decided_by: str | None = Field(default=None, description="Who published the final selection")
 
 
 class DistrictRow(Figures):

@@ -145,7 +145,15 @@ SUBMISSION_COLUMNS = (
     Column("tier", "ระดับ", "Tier", _tier),
     Column("size_group", "กลุ่มขนาด", "Size group", _group),
     Column("submission_id", "รหัสการส่ง", "Submission id"),
+    Column("final", "ที่มาของระดับ", "Tier decided by", lambda value, lang: _basis(value, lang)),
+    Column("decided_by", "ผู้ประกาศผล", "Published by"),
 )
+
+
+def _basis(final: Any, lang: Lang) -> str:
+    if final:
+        return "ผลการคัดเลือกของ สถ. (ที่สุด)" if lang == "th" else "DLA's final selection"
+    return "ตามเกณฑ์คะแนน (ชั่วคราว)" if lang == "th" else "score thresholds (provisional)"
 
 
 def submission_row(view: Document) -> Document:
@@ -157,7 +165,8 @@ def submission_row(view: Document) -> Document:
             "district_name": lao.get("district_name"), "status": view.get("status"),
             "current_revision": view.get("current_revision"), "score_total": score.get("total"),
             "max_total": score.get("max_total"), "tier": score.get("tier"), "size_group": score.get("size_group"),
-            "rubric_version": score.get("rubric_version")}
+            "rubric_version": score.get("rubric_version"), "final": bool(score.get("final")),
+            "decided_by": (view.get("selection") or {}).get("published_by") if score.get("final") else None}
 
 
 def submissions_table(views: Iterable[Document]) -> Table:
@@ -167,7 +176,8 @@ def submissions_table(views: Iterable[Document]) -> Table:
 
 def rankings_table(ranked: Iterable[tuple[int, Document]]) -> Table:
     columns = (Column("rank", "ลำดับ", "Rank"), *SUBMISSION_COLUMNS[:5], SUBMISSION_COLUMNS[10],
-               SUBMISSION_COLUMNS[7], SUBMISSION_COLUMNS[8], SUBMISSION_COLUMNS[9], SUBMISSION_COLUMNS[11])
+               SUBMISSION_COLUMNS[7], SUBMISSION_COLUMNS[8], SUBMISSION_COLUMNS[9], SUBMISSION_COLUMNS[11],
+               SUBMISSION_COLUMNS[12], SUBMISSION_COLUMNS[13])
     return Table("rankings", "ลำดับคะแนนภายในกลุ่มขนาด", "Rankings within size group", columns,
                  [{"rank": rank, **submission_row(view)} for rank, view in ranked])
 

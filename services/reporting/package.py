@@ -207,6 +207,12 @@ def summary_html(area: Area, campaign: Campaign) -> str:
         missing = (f"<h3>เทศบาลที่ยังไม่ส่งข้อมูล ({_n(len(area.missing))} แห่ง)</h3><table class='grid'><thead><tr>"
                    f"<th>ลำดับ</th><th>ชื่อเทศบาล</th><th>อำเภอ</th><th>รหัส อปท.</th></tr></thead>"
                    f"<tbody>{items}</tbody></table>")
+    decided = next((view.get("selection") for view in area.submissions
+                    if (view.get("score") or {}).get("final") and view.get("selection")), None)
+    tier_note = ("<p>ระดับ: ตามเกณฑ์คะแนน (ชั่วคราว จนกว่ากรมส่งเสริมการปกครองท้องถิ่นจะประกาศผลการคัดเลือก)</p>"
+                 if decided is None else
+                 f"<p>ระดับ: ผลการคัดเลือกที่กรมส่งเสริมการปกครองท้องถิ่นประกาศเมื่อ {thai_date(decided['published_at'])} "
+                 f"(ประกาศโดย {_e(decided['published_by'])})</p>")
     return f"""
 <section class="summary">
   <div class="attachment-mark">สิ่งที่ส่งมาด้วย ๑</div>
@@ -216,6 +222,7 @@ def summary_html(area: Area, campaign: Campaign) -> str:
   <tr>{''.join(f'<td class="num">{_n(value)}</td>' for _, value in figure_cells)}
   <td class="num">{_n(average, 2) if average is not None else '-'}</td></tr></table>
   <h3>รายชื่อเทศบาลที่ส่งข้อมูล</h3>
+  {tier_note}
   <table class="grid list"><colgroup><col style="width:5%"><col style="width:23%"><col style="width:14%">
   <col style="width:16%"><col style="width:11%"><col style="width:17%"><col style="width:14%"></colgroup>
   <thead><tr><th>ที่</th><th>ชื่อเทศบาล</th><th>อำเภอ</th><th>สถานะ</th><th>คะแนน (เต็ม {_n(max_total)})</th>

@@ -24,6 +24,11 @@ Shape of a view (stored as one document of `submission_views`, `_id` = submissio
                                   validation's copy over intake's
     notifications        [{notification_id, revision, template, channel, status, attempts, error,
                            occurred_at, event_id}]
+    selection            DLA's final decision on the submission from the newest `selection.published` seen
+                         ({selection_version, revision, tier, proposed_tier, override_reason, rank, size_group,
+                         published_at, published_by, event_id}), or absent; while it is about the current
+                         revision, `score.tier` is that final tier (`score.final` true, the threshold tier kept
+                         as `score.provisional_tier`)
     last_event_at        latest occurred_at seen
     applied_event_ids    the last APPLIED_IDS_KEPT event ids applied
     version              incremented by each change, for optimistic concurrency
@@ -40,6 +45,8 @@ from shared.events import (
     Envelope,
     EventData,
     NotificationOutcome,
+    SelectionEntry,
+    SelectionPublished,
     SubmissionReceived,
     SubmissionRef,
     SubmissionRejected,
@@ -151,6 +158,28 @@ def apply(view: Document | None, envelope: Envelope) -> Document | None:
         return None
     if view is None or view.get("last_event_at") is None or occurred_at > view["last_event_at"]:
         new["last_event_at"] = occurred_at
+    new["applied_event_ids"] = [*new["applied_event_ids"], envelope.event_id][-APPLIED_IDS_KEPT:]
+    new["version"] = new["version"] + 1
+    return new
+
+
+def apply_selection(view: Document | None, entry: SelectionEntry, selection: SelectionPublished,
+                    envelope: Envelope) -> Document | None:
+    """The view with DLA's final decision on it, or None when nothing changes: no such view (reporting never saw
+    the submission), the event applied already, or a publication as new or newer is on the view already."""
+    if view is None or envelope.event_id in view.get("applied_event_ids", ()):
+        return None
+    held = view.get("selection")
+    if held is not None and held["selection_version"] >= selection.selection_version:
+        return None
+    new = copy.deepcopy(view)
+    new["selection"] = {
+        "selection_version": selection.selection_version, "revision": entry.revision, "tier": entry.tier,
+        "proposed_tier": entry.proposed_tier, "override_reason": entry.override_reason, "rank": entry.rank,
+        "size_group": entry.size_group, "published_at": utc_ms(selection.published_at),
+        "published_by": selection.published_by, "event_id": envelope.event_id,
+    }
+    _derive(new)
     new["applied_event_ids"] = [*new["applied_event_ids"], envelope.event_id][-APPLIED_IDS_KEPT:]
     new["version"] = new["version"] + 1
     return new
@@ -314,7 +343,7 @@ def _derive(view: Document) -> None:
         view["current_revision"] = current
         # An older revision's late events update its own entry, never the current status or score.
         view["status"] = entry["status"]
-        view["score"] = entry["score"]
+        view["score"] = _final(entry["score"], view.get("selection"), current)
         view["lao"] = _best_lao(revisions)
         view["unidentified"] = unidentified_reason(entry)
     view["province_key"] = (view["lao"] or {}).get("province_code") or UNKNOWN_PROVINCE
@@ -324,6 +353,13 @@ def _derive(view: Document) -> None:
     seen = view.setdefault("district_keys_seen", [])
     if view["district_key"] is not None and view["district_key"] not in seen:
         view["district_keys_seen"] = sorted([*seen, view["district_key"]])
+
+
+def _final(score: Document | None, selection: Document | None, revision: int) -> Document | None:
+    """The current revision's score, its tier DLA's final one when the published selection decided on it."""
+    if score is None or selection is None or selection["revision"] != revision:
+        return score
+    return {**score, "provisional_tier": score["tier"], "tier": selection["tier"], "final": True}
 
 
 def unidentified_reason(entry: Document) -> str | None:

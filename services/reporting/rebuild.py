@@ -28,9 +28,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from services.reporting import figures as area
 from services.reporting import projection
-from services.reporting.repository import ReadModels
+from services.reporting.repository import ReadModels, selection_document
 from shared.campaign import load_campaigns
-from shared.events import REGISTRY_UPDATED, RegistryUpdated
+from shared.events import REGISTRY_UPDATED, SELECTION_PUBLISHED, RegistryUpdated, SelectionPublished
 
 Document = dict[str, Any]
 REBUILD_PREFIX = "rebuild_"
@@ -60,6 +60,7 @@ async def rebuild(live: ReadModels, campaign: str, prefix: str = REBUILD_PREFIX)
     outcome = Outcome()
     views: dict[str, Document] = {}
     registries: dict[str, Document] = {}
+    selections: dict[str, Document] = {}
     async for envelope in live.logged_events(campaign):
         outcome.events += 1
         if envelope.event_type == REGISTRY_UPDATED and envelope.schema_version == 1:
@@ -67,6 +68,17 @@ async def rebuild(live: ReadModels, campaign: str, prefix: str = REBUILD_PREFIX)
             updated = area.apply_registry(registries.get(data.province_code), data)
             if updated is not None:
                 registries[data.province_code] = updated
+        elif envelope.event_type == SELECTION_PUBLISHED and envelope.schema_version == 1:
+            selection = envelope.read(SelectionPublished)
+            if selection.campaign != campaign:
+                continue
+            for entry in selection.entries:
+                view = projection.apply_selection(views.get(entry.submission_id), entry, selection, envelope)
+                if view is not None:
+                    views[entry.submission_id] = view
+            held = selections.get(campaign)
+            if held is None or held["selection_version"] < selection.selection_version:
+                selections[campaign] = selection_document(selection, envelope)
         elif projection.handles(envelope):
             ref = projection.read(envelope)
             assert ref is not None
@@ -80,6 +92,8 @@ async def rebuild(live: ReadModels, campaign: str, prefix: str = REBUILD_PREFIX)
         await fresh.submissions.insert_many(list(views.values()))
     if registries:
         await fresh.registry.insert_many(list(registries.values()))
+    if selections:
+        await fresh.selections.insert_many(list(selections.values()))
     outcome.views = len(views)
     await fresh.refresh_campaign(campaign)
     return fresh, outcome

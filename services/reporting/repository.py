@@ -8,6 +8,7 @@ Collections (database `<prefix>_reporting`):
     district_views    one per campaign × district: figures, expected municipalities, who has not submitted
     province_views    one per campaign × province (and `unknown` for submissions not yet placed)
     national_views    one per campaign: totals, one row per province, figures per size group
+    selections        one per campaign: the newest `selection.published` (DLA's final selection), whole
 
 Each event updates its submission's view, then *recomputes* the figures of the view's district(s) and
 province(s) from the submission views (`figures.area_figures`), then the national figures from the province
@@ -47,7 +48,7 @@ from services.reporting.projection import UNKNOWN_PROVINCE
 from shared.batching import Rounds, Waiting, gather_all
 from shared.bus import PermanentFailure
 from shared.campaign import CampaignBook, UnknownCampaign
-from shared.events import REGISTRY_UPDATED, Envelope, RegistryUpdated
+from shared.events import REGISTRY_UPDATED, SELECTION_PUBLISHED, Envelope, RegistryUpdated, SelectionPublished
 from shared.logging import get_logger
 from shared.store import GroupedInserts
 
@@ -56,7 +57,8 @@ log = get_logger(__name__)
 Document = dict[str, Any]
 _WRITE_ATTEMPTS = 8
 PROVINCE_LIST_LIMIT = 2000
-COLLECTIONS = ("event_log", "submission_views", "registry", "district_views", "province_views", "national_views")
+COLLECTIONS = ("event_log", "submission_views", "registry", "district_views", "province_views", "national_views",
+               "selections")
 # What the figures read of a submission view: small, so recomputing an area stays cheap.
 _SLIM = {"status": 1, "score.total": 1, "score.max_total": 1, "score.tier": 1, "score.size_group": 1,
          "lao.code": 1, "version": 1, "province_key": 1, "district_key": 1}
@@ -139,6 +141,7 @@ class ReadModels:
         self.districts: AsyncCollection[Document] = db[prefix + "district_views"]
         self.provinces: AsyncCollection[Document] = db[prefix + "province_views"]
         self.national: AsyncCollection[Document] = db[prefix + "national_views"]
+        self.selections: AsyncCollection[Document] = db[prefix + "selections"]
         self._batch = _RefreshBatch(self)
         self._views = _ViewBatch(self)
         # Events handled side by side (prefetch) are logged in one write.
@@ -146,7 +149,7 @@ class ReadModels:
 
     @property
     def read_model_collections(self) -> list[AsyncCollection[Document]]:
-        return [self.submissions, self.registry, self.districts, self.provinces, self.national]
+        return [self.submissions, self.registry, self.districts, self.provinces, self.national, self.selections]
 
     async def create_indexes(self) -> None:
         await self.event_log.create_index([("campaign", ASCENDING), ("occurred_at", ASCENDING)],
@@ -173,6 +176,9 @@ class ReadModels:
         await self.log(envelope)
         if envelope.event_type == REGISTRY_UPDATED and envelope.schema_version == 1:
             await self.handle_registry(envelope)
+            return
+        if envelope.event_type == SELECTION_PUBLISHED and envelope.schema_version == 1:
+            await self.handle_selection(envelope)
             return
         if not projection.handles(envelope):
             log.info("event ignored by reporting", schema_version=envelope.schema_version)
@@ -296,6 +302,38 @@ class ReadModels:
             raise ViewContended(f"registry of province {data.province_code} kept changing under this event")
         for campaign in await self.campaign_keys():
             await self.refresh_province_area(campaign, data.province_code)
+
+    async def handle_selection(self, envelope: Envelope) -> None:
+        """DLA's final selection: kept whole (the newest version per campaign), put on each submission's view
+        (its tier becomes final there), then every area of the campaign recomputed. Each step is idempotent, so
+        a redelivery after a crash midway completes what the first delivery began."""
+        data = envelope.read(SelectionPublished)
+        await self.keep_selection(selection_document(data, envelope))
+        for entry in data.entries:
+            for _ in range(_WRITE_ATTEMPTS):
+                current = await self.submissions.find_one({"_id": entry.submission_id})
+                new = projection.apply_selection(current, entry, data, envelope)
+                if new is None:
+                    break
+                new["_id"] = entry.submission_id
+                if await _write_versioned(self.submissions, current, new):
+                    break
+                await asyncio.sleep(random.uniform(0.005, 0.05))
+            else:
+                raise ViewContended(f"submission view {entry.submission_id} kept changing under this event")
+        await self.refresh_campaign(data.campaign)
+
+    async def keep_selection(self, document: Document) -> None:
+        """Store a publication unless one as new or newer is stored already."""
+        try:
+            await self.selections.replace_one({"_id": document["_id"],
+                                               "selection_version": {"$lt": document["selection_version"]}},
+                                              document, upsert=True)
+        except DuplicateKeyError:
+            pass  # a newer (or the same) publication is kept already
+
+    async def selection(self, campaign: str) -> Document | None:
+        return await self.selections.find_one({"_id": campaign})
 
     async def campaign_keys(self) -> list[str]:
         """Campaigns whose expected figures a registry change touches: configured ones and any with views."""
@@ -596,3 +634,8 @@ async def _replace_if_fresher(collection: AsyncCollection[Document], document: D
         # It exists and did not match: it is at least as fresh, or it was inserted concurrently just now;
         # without the upsert the condition alone decides.
         await collection.replace_one(selector, document)
+
+
+def selection_document(data: SelectionPublished, envelope: Envelope) -> Document:
+    """A publication as `selections` keeps it: the event's data, by campaign."""
+    return {"_id": data.campaign, **data.model_dump(mode="python"), "event_id": envelope.event_id}

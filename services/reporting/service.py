@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from services.reporting import access
 from services.reporting.api import router
 from services.reporting.repository import ReadModels
+from services.reporting.selection_api import router as selection_router
 from services.reporting.tokens import TokenBook
 from services.reporting.unidentified import router as unidentified_router
 from shared.errors import install_error_handlers
@@ -62,7 +63,7 @@ SPEC = ServiceSpec(
         "district token sees its district, a province token its province, a national token everything."
     ),
     setup=setup,
-    routers=[router, unidentified_router],
+    routers=[router, unidentified_router, selection_router],
     configure_app=configure,
     # Handlers in hand together share one recomputation of the areas they touch (repository._RefreshBatch), so
     # the more in hand, the less the store works per event: the deadline night's burst needs it
