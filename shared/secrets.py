@@ -16,8 +16,10 @@ from typing import Literal
 
 from shared.settings import Settings
 
-Purpose = Literal["intake-api-key", "reporting-token", "reviewer-token", "recipient", "admin-token"]
-PURPOSES: tuple[Purpose, ...] = ("intake-api-key", "reporting-token", "reviewer-token", "recipient", "admin-token")
+Purpose = Literal["intake-api-key", "reporting-token", "reviewer-token", "recipient", "admin-token",
+                  "workspace-link", "workspace-session", "workspace-csrf"]
+PURPOSES: tuple[Purpose, ...] = ("intake-api-key", "reporting-token", "reviewer-token", "recipient", "admin-token",
+                                 "workspace-link", "workspace-session", "workspace-csrf")
 # Outside production only (production refuses to start without TOKEN_DIGEST_KEY): fixed, so development
 # and test data stays readable across restarts.
 DEVELOPMENT_KEY = b"smartcity-development-token-digest-key"

@@ -16,6 +16,8 @@ from services.scoring.errors import Refused
 from services.scoring.repository import ScoringStore
 from services.scoring.rescoring import run_progress, start_run
 from services.scoring.reviewing import assign, public_change, public_reviewer, register_reviewer
+from services.scoring.workspace.sessions import issue_link
+from services.scoring.workspace.store import WorkspaceStore
 from shared.errors import ErrorBody
 
 router = APIRouter(prefix="/v1", tags=["scoring admin"])
@@ -35,6 +37,17 @@ class Assignment(BaseModel):
     reviewer_id: str = Field(min_length=1, max_length=100)
     submission_ids: list[str] = Field(min_length=1, max_length=1000)
     assigned_by: str = Field(default="admin", min_length=1, max_length=200)
+
+
+class SignInLink(BaseModel):
+    base_url: str | None = Field(default=None, max_length=300, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+                                 description="The workspace's public address (as reviewers reach it); left out: "
+                                             "the address this request came to", examples=["https://smartcity.example.go.th"])
+
+
+class SignInLinkIssued(BaseModel):
+    url: str = Field(description="The one-time sign-in link: valid once, for 72 hours; shown this once only")
+    expires_at: datetime
 
 
 class Rescore(BaseModel):
@@ -103,3 +116,22 @@ async def rescore(request: Request, campaign: str, body: Rescore, _: Admin) -> A
             summary="Every publication of a rubric version for the campaign, newest first, with its progress")
 async def rescores(request: Request, campaign: str, _: Admin) -> Any:
     return [await run_progress(_store(request), run) for run in await _store(request).runs_of(campaign)]
+
+
+@router.post("/admin/reviewers/{reviewer_id}/sign-in-link", status_code=201, response_model=SignInLinkIssued,
+             responses={**_ADMIN, 404: {"model": ErrorBody}, 409: {"model": ErrorBody},
+                        422: {"model": ErrorBody}},
+             summary="A one-time sign-in link to the reviewers' web workspace (valid once, for 72 hours)")
+async def sign_in_link(request: Request, reviewer_id: str, actor: Admin, body: SignInLink | None = None) -> Any:
+    base = (body.base_url if body and body.base_url else str(request.base_url)).rstrip("/")
+    path, expires_at = await issue_link(WorkspaceStore(_store(request)), "reviewer", reviewer_id, actor)
+    return {"url": base + path, "expires_at": expires_at}
+
+
+@router.get("/admin/conflicts", responses=_ADMIN,
+            summary="Reviewers' declarations of a conflict of interest: who, when, which submission, why")
+async def conflicts(request: Request, _: Admin, submission_id: str | None = Query(default=None, max_length=200),
+                    reviewer_id: str | None = Query(default=None, max_length=100)) -> Any:
+    declarations = await WorkspaceStore(_store(request)).declarations(reviewer_id=reviewer_id,
+                                                                       submission_id=submission_id)
+    return [{"declaration_id": d["_id"], **{k: v for k, v in d.items() if k != "_id"}} for d in declarations]

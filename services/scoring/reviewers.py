@@ -5,6 +5,9 @@
     python -m services.scoring.reviewers disable rev_0123456789
     python -m services.scoring.reviewers assign rev_0123456789 SUBMISSION_ID [SUBMISSION_ID ...]
     python -m services.scoring.reviewers audit [--submission SUBMISSION_ID] [--reviewer REVIEWER_ID]
+    python -m services.scoring.reviewers link rev_0123456789 [--base-url https://smartcity.example.go.th]
+
+`link` prints a one-time sign-in link to the reviewers' web workspace (valid once, for 72 hours), shown once.
 
 `--province` is the reviewer's own province (code or name): they can never score a municipality there.
 `--province national` for a DLA official without a province.
@@ -23,6 +26,10 @@ from pydantic import ValidationError
 from services.scoring.command_line import print_refusal, print_settings_error, scoring
 from services.scoring.errors import Refused
 from services.scoring.reviewing import assign, public_change, public_reviewer, register_reviewer
+from services.scoring.workspace.sessions import issue_link
+from services.scoring.workspace.store import WorkspaceStore
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8003"
 
 
 def _line(document: object) -> str:
@@ -56,6 +63,11 @@ async def _run(arguments: argparse.Namespace) -> int:
                     print(f"{refusal['submission_id']}: {refusal['message_th']} / {refusal['message_en']}",
                           file=sys.stderr)
                 return 1
+        elif arguments.command == "link":
+            path, expires_at = await issue_link(WorkspaceStore(store), "reviewer", arguments.reviewer_id, arguments.by)
+            print(f"ลิงก์เข้าสู่ระบบของกรรมการ {arguments.reviewer_id} (ใช้ได้ครั้งเดียว ถึง {expires_at.isoformat()}) / "
+                  f"the reviewer's one-time sign-in link (valid once, until {expires_at.isoformat()}):")
+            print(arguments.base_url.rstrip("/") + path)
         elif arguments.command == "audit":
             for record in await store.audit(submission_id=arguments.submission, reviewer_id=arguments.reviewer):
                 print(_line(public_change(record)))
@@ -79,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     audit = commands.add_parser("audit", help="the audit trail of reviewers' points")
     audit.add_argument("--submission", default=None)
     audit.add_argument("--reviewer", default=None)
+    link = commands.add_parser("link", help="print a one-time sign-in link to the reviewers' web workspace")
+    link.add_argument("reviewer_id")
+    link.add_argument("--base-url", default=DEFAULT_BASE_URL,
+                      help=f"the workspace's public address, as reviewers reach it (default {DEFAULT_BASE_URL})")
     arguments = parser.parse_args(argv)
     try:
         return asyncio.run(_run(arguments))

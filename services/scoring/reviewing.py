@@ -21,6 +21,7 @@ from services.scoring.repository import Document, ScoringStore, score_id
 from services.scoring.rescoring import active_rubric
 from services.scoring.review import Entry, Refusal, changes_for, check_entries, conflict_of_interest, current_marks
 from services.scoring.rubric import RubricBook, UnknownRubric
+from services.scoring.workspace.store import conflict_declared
 from shared.campaign import CampaignBook, UnknownCampaign
 from shared.errors import FieldError
 from shared.events import Envelope, ReviewRecorded
@@ -82,7 +83,8 @@ async def register_reviewer(store: ScoringStore, *, name: str, province: str,
 
 async def assign(store: ScoringStore, *, reviewer_id: str, submission_ids: Sequence[str],
                  assigned_by: str) -> dict[str, Any]:
-    """Assign submissions to a reviewer; a submission of the reviewer's own province is refused."""
+    """Assign submissions to a reviewer; a submission of the reviewer's own province, or one they declared a
+    conflict of interest with, is refused."""
     reviewer = await store.reviewer(reviewer_id)
     if reviewer is None:
         raise Refused(404, "reviewer_unknown", f"ไม่พบกรรมการ {reviewer_id}", f"No reviewer {reviewer_id!r}.")
@@ -101,6 +103,12 @@ async def assign(store: ScoringStore, *, reviewer_id: str, submission_ids: Seque
         if conflict is not None:
             outcome["refused"].append({"submission_id": submission_id, "code": conflict.code,
                                        "message_th": conflict.message_th, "message_en": conflict.message_en})
+            continue
+        if await conflict_declared(store, reviewer_id, submission_id) is not None:
+            outcome["refused"].append({"submission_id": submission_id, "code": "conflict_declared",
+                                       "message_th": "กรรมการได้แจ้งผลประโยชน์ทับซ้อนกับแบบรายงานนี้ไว้แล้ว จึงมอบหมายซ้ำไม่ได้",
+                                       "message_en": "The reviewer declared a conflict of interest with this "
+                                                     "submission; it cannot be assigned to them again."})
             continue
         created = await store.assign({
             "_id": f"{reviewer_id}:{submission_id}", "reviewer_id": reviewer_id, "submission_id": submission_id,
@@ -135,7 +143,6 @@ async def record_review(store: ScoringStore, campaigns: CampaignBook, rubrics: R
     """Record a reviewer's points for manual criteria of the newest revision: the audit record and the
     command to recompute the score, in one write. Returns what changed (nothing when nothing did)."""
     newest = await _reviewable(store, reviewer, submission_id)
-    await ensure_open(store, newest["campaign"])  # frozen results change only after an unfreeze
     if revision is not None and revision != newest["revision"]:
         raise Refused(409, "stale_revision",
                       f"แบบรายงานนี้มีฉบับใหม่แล้ว (ครั้งที่ {newest['revision']}) โปรดพิจารณาฉบับล่าสุด",
@@ -151,6 +158,8 @@ async def record_review(store: ScoringStore, campaigns: CampaignBook, rubrics: R
                       "The points entered are not valid; fix the entries listed below.",
                       errors=[FieldError(field=p.field, code=p.code, message_th=p.message_th,
                                          message_en=p.message_en) for p in problems])
+    # Frozen results change only after an unfreeze; entries that could never be saved are told apart first.
+    await ensure_open(store, newest["campaign"])
     revision = newest["revision"]
     records = await store.change_records(submission_id, revision)
     changes = changes_for(reviewer["_id"], current_marks(records), entries)

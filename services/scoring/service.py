@@ -1,6 +1,6 @@
 """Scoring's composition root: its collections and indexes, the rubrics, the handlers of what it consumes
 (submission.validated / returned / rejected and its own re-score and review commands), and its HTTP API
-(read, admin, reviewer)."""
+(read, admin, reviewer) and the reviewers' web workspace (/workspace)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from services.scoring import admin_api, api, errors, reviewer_api, selection_api
 from services.scoring.handlers import ScoringHandlers, handler_map
 from services.scoring.repository import ScoringStore
 from services.scoring.rubric import UnknownRubric, load_rubric_book
+from services.scoring.workspace import routes as workspace_routes
+from services.scoring.workspace.store import WorkspaceStore
 from shared.logging import get_logger
 from shared.runtime import Component, Context, ServiceSpec
 from shared.secrets import digest_key
@@ -19,6 +21,8 @@ async def setup(context: Context) -> Component:
     assert context.relay is not None
     store = ScoringStore(context.store.db, digest_key(context.settings))
     await store.create_indexes()
+    workspace = WorkspaceStore(store)
+    await workspace.create_indexes()
     rubrics = load_rubric_book(context.settings.scoring_rubrics_dir)
     for key in context.campaigns.keys():
         try:
@@ -29,7 +33,7 @@ async def setup(context: Context) -> Component:
     return Component(
         handlers=handler_map(handlers),
         outbox_collections=store.outbox_collections,
-        state={"store": store, "scores": store.scores, "rubrics": rubrics},
+        state={"store": store, "scores": store.scores, "rubrics": rubrics, "workspace": workspace},
     )
 
 
@@ -40,6 +44,6 @@ SPEC = ServiceSpec(
     description="ให้คะแนนตามเกณฑ์ที่กำหนดเป็นรุ่น พร้อมคำอธิบายรายเกณฑ์ การพิจารณาของคณะกรรมการ และการจัดอันดับตามกลุ่มขนาด / "
                 "Versioned rubric explained per criterion, committee review, rankings within size groups.",
     setup=setup,
-    routers=[api.router, admin_api.router, reviewer_api.router, selection_api.router],
+    routers=[api.router, admin_api.router, reviewer_api.router, selection_api.router, workspace_routes.router],
     configure_app=errors.install,
 )

@@ -15,6 +15,7 @@ import httpx
 
 from services.scoring.repository import ScoringStore
 from shared.events import Envelope, ReviewRecorded
+from shared.secrets import keyed_digest
 from tests.integration.scoring_fixtures import ADMIN, handled, running_scoring, validated
 from tests.support import ROOT, Namespace, drain, eventually, http_client
 
@@ -223,7 +224,8 @@ async def test_tokens_are_required_stored_hashed_and_refusals_never_echo_them(na
                 "นางมาลี ใจเย็น"
             stored = await store.reviewers.find_one({"_id": reviewer["reviewer_id"]})
             assert stored is not None and reviewer["token"] not in str(stored)
-            assert stored["token_sha256"] == hashlib.sha256(reviewer["token"].encode()).hexdigest()
+            assert stored["token_sha256"] == keyed_digest(store.digest_key, "reviewer-token", reviewer["token"])
+            assert stored["token_sha256"] != hashlib.sha256(reviewer["token"].encode()).hexdigest()
             listed = (await client.get("/v1/admin/reviewers", headers=ADMIN)).json()
             assert "token" not in listed[0] and "token_sha256" not in listed[0]
             bad_province = await client.post("/v1/admin/reviewers", headers=ADMIN,
