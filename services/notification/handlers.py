@@ -4,7 +4,10 @@
   recipient that routing names (the applicant, the offices of the area), claim each notification in the log,
   send it, and record the outcome with its event — so a redelivered event never sends a second message;
 - registry.updated : replace its copy of the province's LAOs (who is expected to submit);
-- schedule.notice_due : render one office's reminder or digest from the area's progress, and send it once.
+- schedule.notice_due : render one office's reminder or digest from the area's progress, and send it once;
+- selection.published : tell each municipality its final result (congratulations, or thanks with its points
+  per section) and each office the selected municipalities of its area, once; a later publication writes
+  again only to those whose result changed (services/notification/selection.py).
 
 A channel failure that another attempt may fix raises, so the bus retries the event later (its delayed
 retries are the back-off); the notifications already sent are not sent again. After the last attempt the
@@ -14,14 +17,16 @@ log says failed and the failure is announced (`notification.failed` / `notificat
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 
 from prometheus_client import Counter
 from pydantic import ConfigDict
 
+from services.notification import text
 from services.notification.area import AreaReport
 from services.notification.channels import Channel, DeliveryError
 from services.notification.privacy import normalise_address
@@ -35,6 +40,15 @@ from services.notification.repository import (
     notification_id,
 )
 from services.notification.schedule import Clock
+from services.notification.selection import (
+    area_label,
+    area_summary,
+    entries_in,
+    entry_data,
+    is_selected,
+    selection_key,
+    slot,
+)
 from services.notification.templates import (
     DIGEST,
     RECEIVED,
@@ -42,6 +56,9 @@ from services.notification.templates import (
     REMINDER,
     RETURNED,
     SCORED,
+    SELECTION_AREA,
+    SELECTION_NOT_SELECTED,
+    SELECTION_WINNER,
     Message,
     TemplateBook,
     TemplateProblem,
@@ -51,6 +68,7 @@ from shared.campaign import Campaign, CampaignBook
 from shared.events import (
     REGISTRY_UPDATED,
     SCHEDULE_NOTICE_DUE,
+    SELECTION_PUBLISHED,
     SUBMISSION_RECEIVED,
     SUBMISSION_REJECTED,
     SUBMISSION_RETURNED,
@@ -65,6 +83,8 @@ from shared.events import (
     NotificationFailed,
     NotificationSent,
     RegistryUpdated,
+    SelectionEntry,
+    SelectionPublished,
     SubmissionRef,
     SubmissionRejected,
     SubmissionReturned,
@@ -149,6 +169,19 @@ class Notice:
 
 
 Result = Literal["sent", "done", "failed", "skipped", "retry"]
+# Messages of one publication being delivered at once (each waits on the store and on its channel).
+SELECTION_CONCURRENCY = 8
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether one subject of a publication (a municipality, an office) is written to, and how."""
+
+    skip: str | None = None  # "unchanged" or "superseded": recorded, nothing sent
+    done: bool = False  # this publication's message is already final (a redelivery)
+    corrected: bool = False  # it replaces a different message sent for an earlier publication
+    previous_tier: str | None = None
+    previous_version: int | None = None
 
 
 class Notifier:
@@ -169,7 +202,7 @@ class Notifier:
 
     def handlers(self) -> Mapping[str, Handler]:
         return {**dict.fromkeys(READERS, self.on_submission), REGISTRY_UPDATED: self.on_registry,
-                SCHEDULE_NOTICE_DUE: self.on_notice_due}
+                SCHEDULE_NOTICE_DUE: self.on_notice_due, SELECTION_PUBLISHED: self.on_selection}
 
     # -- registry.updated --------------------------------------------------------------------------------
 
@@ -282,6 +315,151 @@ class Notifier:
         if await self.deliver(notice) == "retry":
             raise NotificationNotSent("the channel failed; the notice is retried")
 
+    # -- selection.published ------------------------------------------------------------------------------
+
+    async def on_selection(self, envelope: Envelope) -> None:
+        """Every municipality of the publication hears its own result, every office with municipalities in its
+        area gets its area's list; each message once (keys and decisions: services/notification/selection.py)."""
+        event = envelope.read(SelectionPublished)
+        campaign = self.campaigns.get(event.campaign) if event.campaign in self.campaigns else None
+        context = {
+            "selection": event, "campaign": campaign,
+            "campaign_th": campaign.title_th if campaign else f"การคัดเลือก {event.campaign}",
+            "campaign_en": campaign.title_en if campaign else f"selection {event.campaign}",
+        }
+        jobs: list[Callable[[], Awaitable[Result]]] = [
+            partial(self._selection_entry, envelope, event, entry, context) for entry in event.entries
+        ]
+        levels = self.routing.office_levels(SELECTION_AREA)
+        if levels:
+            for office in await self.directory.at_levels(levels):
+                if office.wants(SELECTION_AREA) and entries_in(office.areas, event.entries):
+                    jobs.append(partial(self._selection_area, envelope, event, office, context))
+        results = await _bounded(jobs, SELECTION_CONCURRENCY)
+        log.info("selection notified", campaign=event.campaign, selection_version=event.selection_version,
+                 **{result: results.count(result) for result in set(results)})
+        if "retry" in results:
+            raise NotificationNotSent("a channel failed; the publication is retried for the messages not yet sent")
+
+    async def _selection_entry(self, envelope: Envelope, event: SelectionPublished, entry: SelectionEntry,
+                               context: dict[str, Any]) -> Result:
+        template = SELECTION_WINNER if is_selected(entry) else SELECTION_NOT_SELECTED
+        if "applicant" not in self.routing.audiences(template):
+            return "skipped"
+        address = normalise_address(entry.contact.email)
+        recipient = (Recipient(kind="applicant", channel="email", address=address, name=entry.contact.name)
+                     if address else None)
+        key = selection_key(event.campaign, event.selection_version, entry.submission_id, template,
+                            recipient.hash if recipient else None)
+        base: dict[str, Any] = {
+            "submission_id": entry.submission_id, "revision": entry.revision, "campaign": event.campaign,
+            "event_id": envelope.event_id, "event_type": envelope.event_type, "template": template,
+            "selection_version": event.selection_version, "selection_subject": entry.submission_id,
+            "selection_fingerprint": entry.tier, "tier": entry.tier,
+        }
+        if recipient is None:
+            reason = "invalid_contact_email" if (entry.contact.email or "").strip() else "no_contact_email"
+            await self._skip(key, {**base, "channel": "email", "recipient": None, "recipient_kind": "applicant"},
+                             template, reason)
+            return "skipped"
+        decision = await self._decide(event.campaign, entry.submission_id, event.selection_version, key, entry.tier)
+        if decision.done:
+            return "done"
+        if decision.skip:
+            await self._skip(key, {**base, "channel": recipient.channel, "recipient": recipient.masked,
+                                   "recipient_kind": recipient.kind}, template, decision.skip)
+            return "skipped"
+        sizes = {group: names[0] for group, names in text.SIZE_GROUPS.items()}
+        message = self._render(
+            template, data={**entry_data(event, entry), "corrected": decision.corrected},
+            recipient=Applicant(name=entry.contact.name), entry=entry, lao=entry.lao, contact=entry.contact,
+            group_th=event.group_names.get(entry.size_group) or sizes.get(entry.size_group, entry.size_group),
+            sections=self.book.section_points(entry.sections), corrected=decision.corrected,
+            previous_tier=decision.previous_tier, **context,
+        )
+
+        def outcome(sent: bool, attempts: int, error: str | None) -> Envelope:
+            model = NotificationSent if sent else NotificationFailed
+            data = model(notification_id=key, submission_id=entry.submission_id, revision=entry.revision,
+                         campaign=event.campaign, template=template, channel=recipient.channel,
+                         recipient=recipient.masked, attempts=attempts, error=error)
+            return Envelope.build(data, producer=PRODUCER, correlation_id=entry.submission_id, causation=envelope)
+
+        notice = Notice(key=key, template=template, recipient=recipient, message=message,
+                        entry={**base, "subject": message.subject, **_decided(decision)}, outcome=outcome)
+        return await self.deliver(notice)
+
+    async def _selection_area(self, envelope: Envelope, event: SelectionPublished, office: Recipient,
+                              context: dict[str, Any]) -> Result:
+        sizes = {group: names[0] for group, names in text.SIZE_GROUPS.items()}
+        summary = area_summary(office.areas, entries_in(office.areas, event.entries), event.group_names, sizes)
+        label = f"area-{area_label(office.areas)}"
+        subject = f"{label}:{office.hash}"
+        key = selection_key(event.campaign, event.selection_version, label, SELECTION_AREA, office.hash)
+        base: dict[str, Any] = {
+            "submission_id": None, "campaign": event.campaign, "slot": slot(event.selection_version),
+            "event_id": envelope.event_id, "event_type": envelope.event_type, "template": SELECTION_AREA,
+            "selection_version": event.selection_version, "selection_subject": subject,
+            "selection_fingerprint": summary.fingerprint,
+        }
+        decision = await self._decide(event.campaign, subject, event.selection_version, key, summary.fingerprint)
+        if decision.done:
+            return "done"
+        if decision.skip:
+            await self._skip(key, {**base, "channel": office.channel, "recipient": office.masked,
+                                   "recipient_kind": office.kind, "office": office.office,
+                                   "areas": list(office.areas)}, SELECTION_AREA, decision.skip)
+            return "skipped"
+        message = self._render(
+            SELECTION_AREA, data={"campaign": event.campaign, "selection_version": event.selection_version,
+                                  "corrected": decision.corrected, "summary": summary.as_data()},
+            recipient=office, summary=summary, corrected=decision.corrected, **context,
+        )
+
+        def outcome(sent: bool, attempts: int, error: str | None) -> Envelope:
+            model = AreaNotificationSent if sent else AreaNotificationFailed
+            data = model(notification_id=key, campaign=event.campaign, slot=slot(event.selection_version),
+                         template=SELECTION_AREA, channel=office.channel, recipient=office.masked,
+                         recipient_kind=office.kind, areas=list(office.areas), attempts=attempts, error=error)
+            return Envelope.build(data, producer=PRODUCER, correlation_id=envelope.correlation_id,
+                                  causation=envelope)
+
+        notice = Notice(key=key, template=SELECTION_AREA, recipient=office, message=message,
+                        entry={**base, "subject": message.subject, **_decided(decision)}, outcome=outcome)
+        return await self.deliver(notice)
+
+    async def _decide(self, campaign: str, subject: str, version: int, key: str, fingerprint: str) -> Decision:
+        """Whether this publication writes to the subject: not when a later publication already decided about it
+        (superseded), nor when the last message sent (or being sent) about it says the same (unchanged); a
+        redelivery keeps what the first delivery decided (recorded with its log entry)."""
+        records = await self.log.selection_records(campaign, subject)
+        own = next((record for record in records if record["_id"] == key), None)
+        if any(record.get("selection_version", 0) > version for record in records):
+            if own is not None:
+                await self.log.supersede(key)
+            return Decision(skip="superseded")
+        if own is not None:
+            if own["status"] in FINAL:
+                return Decision(done=True)
+            return Decision(corrected=bool(own.get("corrected")), previous_tier=own.get("previous_tier"),
+                            previous_version=own.get("previous_version"))
+        told = []
+        for record in records:
+            if record.get("selection_version", 0) >= version:
+                continue
+            # An earlier publication's message still waiting for its next attempt gives way to this one; one
+            # being sent right now (its lease runs) counts as told.
+            if record["status"] == "sent" or (record["status"] == "pending" and not await self.log.supersede(
+                    record["_id"])):
+                told.append(record)
+        prior = max(told, key=lambda record: record.get("selection_version", 0), default=None)
+        if prior is None:
+            return Decision()
+        if prior.get("selection_fingerprint") == fingerprint:
+            return Decision(skip="unchanged")
+        return Decision(corrected=True, previous_tier=prior.get("tier"),
+                        previous_version=prior.get("selection_version"))
+
     # -- delivery ----------------------------------------------------------------------------------------
 
     def _render(self, template: str, *, data: dict[str, Any], **context: Any) -> Message:
@@ -382,6 +560,28 @@ def _submission_data(event: Any, template: str) -> dict[str, Any]:
         data.update(total=event.total, max_total=event.max_total, tier=event.tier, size_group=event.size_group,
                     rubric_version=event.rubric_version, trigger=event.trigger)
     return data
+
+
+def _decided(decision: Decision) -> dict[str, Any]:
+    """What the log keeps of a decision, so that a redelivery renders the same message."""
+    return {"corrected": decision.corrected, "previous_tier": decision.previous_tier,
+            "previous_version": decision.previous_version}
+
+
+async def _bounded(jobs: list[Callable[[], Awaitable[Result]]], limit: int) -> list[Result]:
+    """Every job's result, at most `limit` at once; every job runs to its end before the first error is raised,
+    so that each one's outcome is in the log."""
+    gate = asyncio.Semaphore(limit)
+
+    async def run(job: Callable[[], Awaitable[Result]]) -> Result:
+        async with gate:
+            return await job()
+
+    outcomes = await asyncio.gather(*(run(job) for job in jobs), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
 
 
 def _area_data(due: NoticeDue, campaign: Campaign, report: AreaReport, now: datetime) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any, Literal, get_args
 import geothai
 
 from services.notification.privacy import LINE_ID, mask_recipient, normalise_address, recipient_hash
-from services.notification.templates import TEMPLATES
+from services.notification.templates import SELECTION_AREA, SELECTION_NOT_SELECTED, SELECTION_WINNER, TEMPLATES
 from shared.thai import clean_text, to_arabic_digits
 
 Audience = Literal["applicant", "district", "province", "national"]
@@ -234,8 +234,11 @@ class Routing:
             audiences = tuple(values.get("to", routes.get(template, Route(to=())).to))
             if bad := [a for a in audiences if a not in AUDIENCES]:
                 raise RoutingProblem(f"[{template}] to: unknown audiences {bad}; known: {list(AUDIENCES)}")
-            if template in ("reminder", "digest") and "applicant" in audiences:
+            if template in ("reminder", "digest", SELECTION_AREA) and "applicant" in audiences:
                 raise RoutingProblem(f"[{template}] is about an area: it goes to offices, not to an applicant")
+            if template in (SELECTION_WINNER, SELECTION_NOT_SELECTED) and set(audiences) - {"applicant"}:
+                raise RoutingProblem(f"[{template}] is one municipality's own result: it goes to the municipality "
+                                     "only (offices get selection_area)")
             previous = routes.get(template, Route(to=()))
             routes[template] = Route(
                 to=audiences,

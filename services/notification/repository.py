@@ -61,6 +61,10 @@ class NotificationLog:
         await self.notifications.create_index([("status", 1), ("updated_at", 1)], name="status_updated")
         await self.notifications.create_index([("campaign", 1), ("slot", 1)], name="campaign_slot", sparse=True)
         await self.notifications.create_index([("created_at", DESCENDING)], name="created")
+        # The final selection's messages of one subject (a submission, or an office and its areas), every
+        # publication: what the subject was last told decides whether a later publication writes again.
+        await self.notifications.create_index([("campaign", 1), ("selection_subject", 1)],
+                                              name="campaign_selection_subject", sparse=True)
 
     async def claim(self, document: Document, *, create: bool = True) -> tuple[Document | None, Document]:
         """Take the right to send: (the claimed document, or None when it is not ours to send; the document).
@@ -122,6 +126,32 @@ class NotificationLog:
         # A final notification is never sent again: its address is no longer needed.
         update["$unset"] = {"lease_until": "", ADDRESS_FIELD: ""}
         result = await self.notifications.update_one({"_id": key, "status": "pending"}, update)
+        return result.modified_count == 1
+
+    async def selection_records(self, campaign: str, subject: str) -> list[Document]:
+        """Every log entry of the campaign's final-selection messages about this subject, any publication."""
+        return await self.notifications.find(
+            {"campaign": campaign, "selection_subject": subject},
+            {"_id": 1, "status": 1, "selection_version": 1, "selection_fingerprint": 1, "lease_until": 1,
+             "tier": 1, "corrected": 1, "previous_tier": 1, "previous_version": 1},
+        ).to_list(None)
+
+    async def supersede(self, key: str) -> bool:
+        """A pending notification that a later publication replaces: skipped, unless someone is sending it right
+        now (its lease runs; then False, and it counts as told)."""
+        now = now_ms()
+        current = await self.notifications.find_one({"_id": key}, {"status": 1, "lease_until": 1})
+        if current is None or current["status"] != "pending":
+            return False
+        lease = current.get("lease_until")
+        if lease is not None and (lease if lease.tzinfo else lease.replace(tzinfo=UTC)) > now:
+            return False
+        # A plain `_id` lookup guarded by the lease as read (an `$or` beside `_id` would scan the collection).
+        result = await self.notifications.update_one(
+            {"_id": key, "status": "pending", "lease_until": lease},
+            {"$set": {"status": "skipped", "skip_reason": "superseded", "updated_at": now},
+             "$unset": {"lease_until": "", ADDRESS_FIELD: ""}},
+        )
         return result.modified_count == 1
 
     async def find(self, *, submission_id: str | None = None, campaign: str | None = None,

@@ -22,6 +22,12 @@ TIERS: dict[str, tuple[str, str]] = {
     "efficient": ("ผ่านเกณฑ์ระดับมีประสิทธิภาพ", "meets the threshold of the efficient tier"),
     "not_selected": ("ยังไม่ผ่านเกณฑ์", "does not yet meet the threshold of either tier"),
 }
+# The final selection's tiers (`selection.published`), as DLA's announcement names them.
+SELECTION_TIERS: dict[str, tuple[str, str]] = {
+    "outstanding": ("ที่มีความโดดเด่น", "outstanding"),
+    "efficient": ("ที่มีประสิทธิภาพ", "efficient"),
+    "not_selected": ("ไม่ได้รับการคัดเลือกในปีนี้", "not selected this year"),
+}
 SIZE_GROUPS: dict[str, tuple[str, str]] = {
     "large": ("ขนาดใหญ่", "large"),
     "medium": ("ขนาดกลาง", "medium"),
