@@ -6,9 +6,12 @@ person's name rather than under the one shared SCORING_ADMIN_TOKEN:
     python -m services.scoring.admins create --name "ฝ่ายเลขานุการคณะกรรมการ" --scope committee --scope selection
     python -m services.scoring.admins list
     python -m services.scoring.admins disable adm_0123456789
+    python -m services.scoring.admins link adm_0123456789 [--base-url https://smartcity.example.go.th]
 
 Scopes: `committee` (reviewers, assignments, the audit trail, re-scoring) and `selection` (the final selection:
 freeze, override, publish, unfreeze). The token goes in `Authorization: Bearer …` on the admin API.
+`link` prints a one-time sign-in link to the workspace's selection pages (/workspace/admin/; valid once, for
+72 hours), for an administrator who works in a browser rather than with the token.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from services.scoring.auth import ADMIN_SCOPES, new_admin_token
 from services.scoring.command_line import print_refusal, print_settings_error, scoring
 from services.scoring.errors import Refused
 from services.scoring.repository import Document, ScoringStore
+from services.scoring.reviewers import DEFAULT_BASE_URL
+from services.scoring.workspace.sessions import issue_link
+from services.scoring.workspace.store import WorkspaceStore
 from shared.secrets import keyed_digest
 
 
@@ -78,6 +84,11 @@ async def _run(arguments: argparse.Namespace) -> int:
                               f"No administrator {arguments.admin_id!r}.")
             disabled = await store.admin(arguments.admin_id)
             print(_line(public_admin(disabled) if disabled else None))
+        elif arguments.command == "link":
+            path, expires_at = await issue_link(WorkspaceStore(store), "admin", arguments.admin_id, arguments.by)
+            print(f"ลิงก์เข้าสู่ระบบของผู้ดูแลระบบ {arguments.admin_id} (ใช้ได้ครั้งเดียว ถึง {expires_at.isoformat()}) / "
+                  f"the administrator's one-time sign-in link (valid once, until {expires_at.isoformat()}):")
+            print(arguments.base_url.rstrip("/") + path)
     return 0
 
 
@@ -93,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("list", help="every administrator (never their tokens)")
     disable = commands.add_parser("disable", help="revoke an administrator's token")
     disable.add_argument("admin_id")
+    link = commands.add_parser("link", help="print a one-time sign-in link to the workspace's selection pages")
+    link.add_argument("admin_id")
+    link.add_argument("--base-url", default=DEFAULT_BASE_URL,
+                      help=f"the workspace's public address, as administrators reach it (default {DEFAULT_BASE_URL})")
     arguments = parser.parse_args(argv)
     try:
         return asyncio.run(_run(arguments))

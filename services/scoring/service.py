@@ -8,6 +8,7 @@ from services.scoring import admin_api, api, errors, reviewer_api, selection_api
 from services.scoring.handlers import ScoringHandlers, handler_map
 from services.scoring.repository import ScoringStore
 from services.scoring.rubric import UnknownRubric, load_rubric_book
+from services.scoring.workspace import admin_pages as workspace_admin_pages
 from services.scoring.workspace import routes as workspace_routes
 from services.scoring.workspace.store import WorkspaceStore
 from shared.logging import get_logger
@@ -44,6 +45,7 @@ SPEC = ServiceSpec(
     description="ให้คะแนนตามเกณฑ์ที่กำหนดเป็นรุ่น พร้อมคำอธิบายรายเกณฑ์ การพิจารณาของคณะกรรมการ และการจัดอันดับตามกลุ่มขนาด / "
                 "Versioned rubric explained per criterion, committee review, rankings within size groups.",
     setup=setup,
-    routers=[api.router, admin_api.router, reviewer_api.router, selection_api.router, workspace_routes.router],
+    routers=[api.router, admin_api.router, reviewer_api.router, selection_api.router, workspace_routes.router,
+             workspace_admin_pages.router],
     configure_app=errors.install,
 )

@@ -1,10 +1,12 @@
 """The committee reviewers' web workspace, served by scoring under /workspace: a one-time sign-in link
 exchanged for a session cookie, CSRF-checked forms, the assigned submissions with their answers, automatic
 points and explanations, a form per committee criterion (draft or submit) and declarations of conflict of
-interest. Server-rendered HTML (Jinja2, autoescaped) and one stylesheet; no JavaScript.
+interest; and DLA administrators' final-selection pages. Server-rendered HTML (Jinja2, autoescaped) and one
+stylesheet; no JavaScript.
 
     store.py     the workspace's own collections (links, sessions, drafts, conflict declarations)
     sessions.py  sign-in links, sessions (reviewer or admin), CSRF tokens and the FastAPI dependencies
     pages.py     templates, formatting, security headers, refusals rendered as pages
-    routes.py    the routes
+    routes.py    the reviewers' routes
+    admin_pages.py  DLA administrators' pages: the final selection (freeze, override, publish, unfreeze)
 """
