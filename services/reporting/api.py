@@ -254,6 +254,12 @@ class RankingPage(BaseModel):
     items: list[RankedSubmission]
 
 
+class PublishedSelection(BaseModel):
+    selection_version: int
+    published_at: datetime
+    published_by: str
+
+
 class CampaignInfo(BaseModel):
     key: str
     title_th: str
@@ -265,6 +271,8 @@ class CampaignInfo(BaseModel):
     eligible_lao_types: list[str]
     late_policy: str
     rubric_version: str
+    selection: PublishedSelection | None = Field(default=None, description="DLA's final selection, once published "
+                                                 "(the whole of it: GET /v1/campaigns/{campaign}/selection)")
 
 
 class Reader(BaseModel):
@@ -356,24 +364,29 @@ async def provinces(_: ReaderScope) -> list[Place]:
     return [Place(code=p.code, name_th=p.name_th, name_en=p.name_en) for p in geothai.provinces()]
 
 
-def _campaign_info(campaign: Campaign) -> CampaignInfo:
-    return CampaignInfo(**campaign.model_dump(exclude={"max_project_budget_thb"}))
+async def _campaign_info(request: Request, campaign: Campaign) -> CampaignInfo:
+    published = await _read_models(request).selection(campaign.key)
+    fields = campaign.model_dump(include=set(CampaignInfo.model_fields) - {"selection"})
+    return CampaignInfo(**fields, selection=None if published is None else PublishedSelection(
+        selection_version=published["selection_version"], published_at=published["published_at"],
+        published_by=published["published_by"]))
 
 
 @router.get("/campaigns", response_model=list[CampaignInfo], summary="Campaigns and their deadlines",
             responses=DENIED)
 async def campaigns(request: Request, _: ReaderScope) -> list[CampaignInfo]:
     book = _campaigns(request)
-    return [_campaign_info(book.get(key)) for key in book.keys()]
+    return [await _campaign_info(request, book.get(key)) for key in book.keys()]
 
 
 @router.get("/campaigns/{campaign}", response_model=CampaignInfo, summary="One campaign: deadlines, eligible types",
             responses={**DENIED, **NOT_FOUND})
 async def campaign_info(request: Request, campaign: str, _: ReaderScope) -> Any:
     try:
-        return _campaign_info(_campaigns(request).get(campaign))
+        config = _campaigns(request).get(campaign)
     except UnknownCampaign:
         return _campaign_not_found(campaign)
+    return await _campaign_info(request, config)
 
 
 # -- one submission -----------------------------------------------------------------------------------

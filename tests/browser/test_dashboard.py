@@ -18,6 +18,7 @@ from services.reporting.tokens import Scope, TokenBook
 from shared.bus import Bus
 from tests.browser.tools import CHROMIUM, missing, need_executable, need_thai_font
 from tests.integration.test_reporting import publish_all
+from tests.integration.test_reporting_selection import BY, selection
 from tests.support import ARTIFACTS, InProcessService, Namespace
 
 SHOTS = ARTIFACTS / "browser"
@@ -85,7 +86,8 @@ async def test_national_province_and_district_views_show_the_seeded_figures(name
         countdown = await text(page, "[data-deadline=submission_deadline]")
         assert "เหลือ 1 วัน 11 ชั่วโมง 0 นาที" in countdown and "ส่งแล้ว 7 จาก 9" in countdown
         assert await text(page, ".ranking[data-group=medium] tr:first-child") == (
-            "1 เทศบาลเมืองชัยภูมิ ชัยภูมิ 81.50 ที่มีความโดดเด่น outstanding")
+            "1 เทศบาลเมืองชัยภูมิ ชัยภูมิ 81.50 ที่มีความโดดเด่น outstanding ชั่วคราว provisional")
+        assert await page.locator("#final-selection").count() == 0  # nothing published yet
         assert await page.locator("#histogram .bar").count() == 10
         await shot(page, "national")
 
@@ -120,6 +122,45 @@ async def test_a_province_token_opens_its_own_province_and_downloads_its_package
         download = await download_info.value
         assert download.suggested_filename == f"{CAMPAIGN}-province-36.pdf"
         await shot(page, "province-36-scoped")
+        assert errors == []
+
+
+async def test_once_published_the_dashboard_shows_the_final_selection_and_who_decided(namespace: Namespace) -> None:
+    async with seeded_reporting(namespace) as service, browser_page() as (page, errors), \
+            httpx.AsyncClient(base_url=service.url, timeout=10) as client:
+        scored = (await client.get(f"/v1/campaigns/{CAMPAIGN}/submissions",
+                                   params={"status": "scored", "limit": 500})).json()["items"]
+        top = max((item for item in scored if item["size_group"] == "medium"), key=lambda item: item["score_total"])
+        bus = Bus(namespace.settings("test-publisher"), "test-publisher")
+        await bus.connect()
+        try:
+            await publish_all(client, bus, [selection(scored, {top["submission_id"]: "outstanding"})])
+        finally:
+            await bus.close()
+        await page.goto(f"{service.url}/dashboard/")
+        await page.wait_for_selector("#final-selection")
+        decided = await text(page, "#decided-by")
+        assert BY in decided and "ประกาศครั้งที่ 1" in decided and "ที่มีความโดดเด่น 1 แห่ง" in decided
+        listed = page.locator("#final-selection li")
+        assert await listed.count() == 1
+        assert await listed.first.get_attribute("data-submission") == top["submission_id"]
+        first = ".ranking[data-group=medium] tr:first-child"
+        assert await text(page, first) == (
+            "1 เทศบาลเมืองชัยภูมิ ชัยภูมิ 81.50 ที่มีความโดดเด่น outstanding ผลสุดท้าย final")
+        assert await page.locator(".ranking [data-final=no]").count() == 0  # every tier is DLA's now
+        assert BY in (await page.get_attribute(f"{first} .badge.final", "title") or "")
+        async with page.expect_download() as download_info:
+            await page.click("#announcement")
+        assert (await download_info.value).suggested_filename == f"{CAMPAIGN}-announcement.pdf"
+        await shot(page, "national-final")
+
+        await page.click("[data-province='36']")
+        await page.wait_for_selector("#submission-table tbody tr")
+        in_province = sum(1 for item in scored if item["province_code"] == "36")
+        assert await page.locator("#submission-table [data-final=yes]").count() == in_province
+        assert await page.locator("#submission-table .badge.provisional").count() == 0
+        assert "ไม่ได้รับการคัดเลือก" in await text(page, "#submission-table")
+        await shot(page, "province-36-final")
         assert errors == []
 
 

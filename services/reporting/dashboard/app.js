@@ -8,13 +8,15 @@ const STATUS = { received: ["รอตรวจสอบ", "received"], validate
   returned: ["ส่งกลับให้แก้ไข", "returned"], rejected: ["ไม่ผ่านคุณสมบัติ", "rejected"], scored: ["ให้คะแนนแล้ว", "scored"] };
 const TIER = { outstanding: ["ที่มีความโดดเด่น", "outstanding"], efficient: ["ที่มีประสิทธิภาพ", "efficient"],
   not_selected: ["ไม่ผ่านเกณฑ์", "not selected"] };
+// DLA's decision: "not selected" rather than "below the thresholds".
+const TIER_FINAL = { ...TIER, not_selected: ["ไม่ได้รับการคัดเลือก", "not selected"] };
 const GROUP = { large: ["ขนาดใหญ่", "large"], medium: ["ขนาดกลาง", "medium"], small: ["ขนาดเล็ก", "small"],
   unknown: ["ไม่ทราบขนาด", "unknown"] };
 const REGIONS = { 1: ["ภาคกลาง", "Central"], 2: ["ภาคตะวันออก", "East"], 3: ["อีสานตอนล่าง", "Lower Northeast"],
   4: ["อีสานตอนบน", "Upper Northeast"], 5: ["ภาคเหนือตอนบน", "Upper North"], 6: ["ภาคเหนือตอนล่าง", "Lower North"],
   7: ["ภาคตะวันตก", "West"], 8: ["ภาคใต้ตอนบน", "Upper South"], 9: ["ภาคใต้ตอนล่าง", "Lower South"] };
 
-const state = { reader: null, campaign: null, provinces: [] };
+const state = { reader: null, campaign: null, provinces: [], selection: null };
 const $ = (selector) => document.querySelector(selector);
 
 function esc(value) {
@@ -22,6 +24,15 @@ function esc(value) {
     "'": "&#39;" })[c]);
 }
 function two(words, key) { const w = words[key]; return w ? `${w[0]} <span class="en">${w[1]}</span>` : "-"; }
+// A tier as the table shows it: DLA's final decision marked as such (and who decided), else provisional.
+function tierCell(row) {
+  if (!row.tier) return "-";
+  if (row.final) {
+    return `${two(TIER_FINAL, row.tier)} <span class="badge final" title="${esc(row.decided_by || "")}">ผลสุดท้าย
+      <span class="en">final</span></span>`;
+  }
+  return `${two(TIER, row.tier)} <span class="badge provisional">ชั่วคราว <span class="en">provisional</span></span>`;
+}
 function num(value, digits = 0) {
   return value === null || value === undefined ? "-" : Number(value).toLocaleString("en-US",
     { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -126,11 +137,38 @@ function sizeGroups(f) {
 function submissionsTable(items, id) {
   const rows = items.map((s) => `<tr data-submission="${esc(s.submission_id)}"><td>${esc(s.lao_name)}</td>
     <td>${esc(s.district_name || "-")}</td><td class="status-${s.status}">${two(STATUS, s.status)}</td>
-    <td class="num">${num(s.score_total, 2)}</td><td>${s.tier ? two(TIER, s.tier) : "-"}</td>
+    <td class="num">${num(s.score_total, 2)}</td><td data-final="${s.final ? "yes" : "no"}">${tierCell(s)}</td>
     <td>${s.size_group ? two(GROUP, s.size_group) : "-"}</td></tr>`).join("");
   return `<table id="${id}"><thead><tr><th>เทศบาล <span class="en">municipality</span></th><th>อำเภอ</th>
     <th>สถานะ <span class="en">status</span></th><th class="num">คะแนน</th><th>ระดับ <span class="en">tier</span></th>
     <th>กลุ่มขนาด</th></tr></thead><tbody>${rows || `<tr><td colspan="6">ยังไม่มีการส่ง <span class="en">none yet</span></td></tr>`}</tbody></table>`;
+}
+
+// DLA's published selection: who decided and when, the announcement, and the selected by tier and size group
+// (within the reader's area when `area` says which: a province or district code).
+function selectionCard(area) {
+  const sel = state.selection;
+  if (!sel) return "";
+  const when = new Date(sel.published_at).toLocaleString("th-TH", { timeZone: "Asia/Bangkok", dateStyle: "long",
+    timeStyle: "short" });
+  const inArea = (e) => !area || (e.lao && (e.lao.province_code === area || e.lao.district_code === area));
+  const selected = sel.entries.filter((e) => e.tier !== "not_selected" && inArea(e));
+  const blocks = ["outstanding", "efficient"].map((tier) => {
+    const groups = [...new Set(selected.filter((e) => e.tier === tier).map((e) => e.size_group))];
+    if (!groups.length) return "";
+    return `<h3>${two(TIER_FINAL, tier)}</h3>${groups.map((g) => `<div class="selected-group" data-tier="${tier}"
+      data-group="${esc(g)}"><b>${esc((sel.group_names || {})[g] || (GROUP[g] || [g])[0])}</b>
+      <ol>${selected.filter((e) => e.tier === tier && e.size_group === g).map((e) => `<li data-submission="${esc(e.submission_id)}">
+      ${esc(e.lao.name)} <span class="en">จ.${esc(e.lao.province_name || "")}</span></li>`).join("")}</ol></div>`).join("")}`;
+  }).join("");
+  return `<div class="card final-selection" id="final-selection"><h2>ผลการคัดเลือก (ประกาศแล้ว)
+      <span class="en">Final selection, published</span></h2>
+    <p id="decided-by">ประกาศครั้งที่ ${num(sel.selection_version)} เมื่อ ${esc(when)} โดย <b>${esc(sel.published_by)}</b>
+      · ที่มีความโดดเด่น ${num(sel.selected.outstanding)} แห่ง · ที่มีประสิทธิภาพ ${num(sel.selected.efficient)} แห่ง
+      <span class="en">published (no. ${num(sel.selection_version)}) by ${esc(sel.published_by)}</span></p>
+    ${blocks || `<p>ไม่มี อปท. ในพื้นที่นี้ได้รับการคัดเลือก <span class="en">none selected in this area</span></p>`}
+    <div class="actions"><button id="announcement" data-export="/campaigns/${CAMPAIGN}/selection/announcement.pdf"
+      data-file="${CAMPAIGN}-announcement.pdf">ประกาศผลการคัดเลือก (PDF) <span class="en">the announcement</span></button></div></div>`;
 }
 
 function progressClass(row) {
@@ -187,6 +225,7 @@ async function nationalView() {
     <td class="num">${num(r.submissions)}</td><td class="num">${num(r.counts.returned)}</td>
     <td class="num">${num(r.counts.scored)}</td><td class="num">${num(r.average_score, 2)}</td></tr>`).join("");
   $("#view").innerHTML = `
+    ${selectionCard(null)}
     <div class="card"><h2>ภาพรวมทั้งประเทศ <span class="en">National view</span></h2>${cards(national)}</div>
     <div class="card"><h2>ความคืบหน้ารายจังหวัด <span class="en">Progress by province (77)</span></h2>
       <div class="grid-map" id="province-map">${map}</div>
@@ -205,7 +244,7 @@ async function nationalView() {
         ${sizeGroups(national)}
         ${rankings.map((page) => `<h3>${two(GROUP, page.size_group)}</h3><table class="ranking" data-group="${page.size_group}">
           <tbody>${page.items.map((i) => `<tr><td class="num">${i.rank}</td><td>${esc(i.lao_name)}</td>
-          <td>${esc(i.province_name || "")}</td><td class="num">${num(i.score_total, 2)}</td><td>${two(TIER, i.tier)}</td></tr>`).join("")}
+          <td>${esc(i.province_name || "")}</td><td class="num">${num(i.score_total, 2)}</td><td data-final="${i.final ? "yes" : "no"}">${tierCell(i)}</td></tr>`).join("")}
           </tbody></table>`).join("")}</div>
     </div>
     ${histogram(national)}`;
@@ -227,6 +266,7 @@ async function provinceView(code) {
       <div class="actions" style="margin-top:10px"><button id="package" data-export="/campaigns/${CAMPAIGN}/provinces/${code}/package.pdf"
         data-file="${CAMPAIGN}-province-${code}.pdf">ชุดเอกสารส่ง สถ. (PDF) <span class="en">package for DLA</span></button></div>
       <div style="margin-top:8px">${exportsBar(`province=${code}`, code)}</div></div>
+    ${selectionCard(code)}
     <div class="two">
       <div class="card"><h2>รายอำเภอ <span class="en">Districts</span></h2><table id="district-table"><thead><tr>
         <th>อำเภอ</th><th class="num">คาดว่าจะส่ง</th><th class="num">ส่งแล้ว</th><th class="num">ส่งกลับ</th>
@@ -252,6 +292,7 @@ async function districtView(code) {
       <div class="actions" style="margin-top:10px"><button id="package" data-export="/campaigns/${CAMPAIGN}/districts/${code}/package.pdf"
         data-file="${CAMPAIGN}-district-${code}.pdf">ชุดเอกสารส่งจังหวัด (PDF) <span class="en">package for the province</span></button></div>
       <div style="margin-top:8px">${exportsBar(`district=${code}`, code)}</div></div>
+    ${selectionCard(code)}
     <div class="two">
       <div class="card"><h2>เทศบาลที่ส่งข้อมูล <span class="en">Submissions (${d.items_total})</span></h2>
         ${submissionsTable(d.items, "submission-table")}</div>
@@ -289,6 +330,8 @@ async function start() {
   } catch (error) { return; }
   $("#reader").textContent = `สิทธิ์: ${state.reader.name_th || "ทั้งประเทศ"} (${state.reader.scope})`;
   [state.campaign, state.provinces] = await Promise.all([api(`/campaigns/${CAMPAIGN}`), api("/provinces")]);
+  // DLA's final selection, once published (the campaign says so; before, there is nothing to ask for).
+  if (state.campaign.selection) state.selection = await api(`/campaigns/${CAMPAIGN}/selection`);
   window.addEventListener("hashchange", route);
   setInterval(() => renderCountdown(), 1000);
   await route();
