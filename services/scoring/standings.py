@@ -15,7 +15,7 @@ from services.scoring.rubric import UNKNOWN_SIZE_GROUP, Rubric
 def _lao(document: Mapping[str, Any]) -> dict[str, Any]:
     lao = document.get("lao") or {}
     return {key: lao.get(key) for key in ("name", "code", "type", "province_code", "province_name",
-                                          "district_name", "size_class")}
+                                          "district_code", "district_name", "size_class")}
 
 
 async def standings(store: ScoringStore, campaign: str,
