@@ -23,17 +23,18 @@ ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
 
-# Dependencies first, read from pyproject.toml, so a source-only change reuses this layer.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt
+# Dependencies first, exactly as locked (versions and hashes: requirements.lock, regenerated as deploy/README.md
+# says), so a source-only change reuses this layer and a tampered or changed package fails the build.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 
-# Then the project itself: `pip install .`, without the dev extras (no SecantusDB, no test tools).
+# Then the project itself, without the dev extras (no SecantusDB, no test tools); its build backend
+# (setuptools) is in the lock too, hence no build isolation.
+COPY pyproject.toml ./
 COPY shared ./shared
 COPY services ./services
 # The check imports every service from the installed package (-I: not from /src) to fail the build early.
-RUN pip install --no-deps . \
+RUN pip install --no-deps --no-build-isolation . \
     && python -I -c "import services.intake.service, services.validation.service, services.scoring.service, services.notification.service, services.reporting.service"
 
 # ---- runtime ---------------------------------------------------------------------------------------
