@@ -62,7 +62,7 @@ def test_every_image_is_pinned_to_a_full_version() -> None:
     images = [image for image in images if not image.startswith("smartcity-selection:")]
     assert images
     for image in images:
-        name, _, tag = image.partition(":")
+        _, _, tag = image.partition(":")
         assert tag and tag != "latest", image
         assert re.search(r"\d+\.\d+\.\d+", tag), f"{image}: pin a full version, not a moving tag"
     for document in _of_kind("Deployment"):
