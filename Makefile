@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck schemas docs clean bench bench-freshness
+.PHONY: run test test-faults install lint typecheck schemas docs clean bench bench-freshness
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: install
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The fault matrix (tests/faults/, minutes; docs/testing.md): left out of `make test`.
+test-faults: install
+	$(PY) -m pytest -q -m faults tests/faults $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
