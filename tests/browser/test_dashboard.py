@@ -16,14 +16,12 @@ from services.reporting.sample import CAMPAIGN, history
 from services.reporting.service import SPEC
 from services.reporting.tokens import Scope, TokenBook
 from shared.bus import Bus
-from tests.browser.tools import CHROMIUM, missing, need_executable, need_thai_font
+from tests.browser.tools import chromium, watch_errors
 from tests.integration.test_reporting import publish_all
 from tests.integration.test_reporting_selection import BY, selection
 from tests.support import ARTIFACTS, InProcessService, Namespace
 
 SHOTS = ARTIFACTS / "browser"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 # The evening before the submission deadline (25 Nov 2568, 23:00 Thai time): 1 day 11 hours to go.
 NOW = datetime(2025, 11, 24, 12, 0, tzinfo=timezone(timedelta(hours=7)))
 
@@ -43,25 +41,12 @@ async def seeded_reporting(namespace: Namespace, **settings: Any) -> AsyncIterat
 
 @contextlib.asynccontextmanager
 async def browser_page() -> AsyncIterator[tuple[Any, list[str]]]:
-    need_executable(CHROMIUM)
-    need_thai_font()
-    try:
-        from playwright.async_api import async_playwright
-    except ImportError as error:
-        missing(f"the playwright package is not installed ({error})")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            page = await browser.new_page(viewport={"width": 1400, "height": 1000}, locale="th-TH",
-                                          timezone_id="Asia/Bangkok")
-            errors: list[str] = []
-            page.on("console", lambda message: errors.append(f"console: {message.text}")
-                    if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-            await page.clock.set_fixed_time(NOW)
-            yield page, errors
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        errors: list[str] = []
+        page = watch_errors(await browser.new_page(viewport={"width": 1400, "height": 1000}, locale="th-TH",
+                                                   timezone_id="Asia/Bangkok"), errors)
+        await page.clock.set_fixed_time(NOW)
+        yield page, errors
 
 
 async def shot(page: Any, name: str) -> None:

@@ -5,18 +5,14 @@ phone's screen. Screenshots are kept in test-artifacts/workspace/."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 from services.scoring.repository import ScoringStore
-from tests.browser.tools import CHROMIUM, missing, need_executable, need_thai_font
+from tests.browser.tools import chromium, fits, new_page
 from tests.integration.scoring_fixtures import ADMIN, running_scoring, validated, varied_body
 from tests.support import ARTIFACTS, Namespace, eventually, http_client
 
 SHOTS = ARTIFACTS / "workspace"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 SUB = "fy2568-40-0007"
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
@@ -35,40 +31,9 @@ def _body() -> dict[str, Any]:
     return body
 
 
-@contextlib.asynccontextmanager
-async def chromium() -> AsyncIterator[Any]:
-    need_executable(CHROMIUM)
-    need_thai_font()
-    try:
-        from playwright.async_api import async_playwright
-    except ImportError as error:
-        missing(f"the playwright package is not installed ({error})")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
-
-
-async def _page(browser: Any, viewport: dict[str, int], errors: list[str]) -> Any:
-    context = await browser.new_context(viewport=viewport, locale="th-TH", timezone_id="Asia/Bangkok",
-                                        is_mobile=viewport["width"] < 500, has_touch=viewport["width"] < 500)
-    page = await context.new_page()
-    page.on("console", lambda message: errors.append(f"console: {message.text}")
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    return page
-
-
 async def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-async def _fits(page: Any) -> None:
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= await page.evaluate("window.innerWidth"), f"the page is {width}px wide"
 
 
 async def _sign_in(page: Any, url: str) -> None:
@@ -95,7 +60,7 @@ async def test_a_reviewer_signs_in_saves_a_draft_and_submits_on_a_laptop_and_a_p
             return url
 
         errors: list[str] = []
-        laptop = await _page(browser, LAPTOP, errors)
+        laptop = await new_page(browser, LAPTOP, errors)
         await laptop.goto(await link())
         await shot(laptop, "sign-in-1366")
         await laptop.click("#sign-in")
@@ -128,15 +93,15 @@ async def test_a_reviewer_signs_in_saves_a_draft_and_submits_on_a_laptop_and_a_p
         await laptop.goto(f"{scoring.url}/workspace/")
         assert "1/2" in await laptop.inner_text(f"[data-submission='{SUB}']")
         await shot(laptop, "assignments-after-1366")
-        await _fits(laptop)
+        await fits(laptop)
 
-        phone = await _page(browser, PHONE, errors)
+        phone = await new_page(browser, PHONE, errors)
         await _sign_in(phone, await link())
-        await _fits(phone)
+        await fits(phone)
         await shot(phone, "assignments-390")
         await phone.click(f"[data-submission='{SUB}'] a.button")
         await phone.wait_for_selector("#criterion-document_review")
-        await _fits(phone)
+        await fits(phone)
         await shot(phone, "submission-390")
         await phone.click("#conflict summary")
         await shot(phone, "conflict-390")

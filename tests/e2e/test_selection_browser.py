@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser.test_workspace_browser import LAPTOP, PHONE, chromium
-from tests.browser.tools import need_executable
+from tests.browser.test_workspace_browser import LAPTOP, PHONE
+from tests.browser.tools import chromium, fits, need_executable, new_page
 from tests.e2e.conftest import System
 from tests.integration.test_reporting_package import ink, pages_as_png, squeeze, text_of
 from tests.support import ARTIFACTS, ROOT, eventually, municipality_submission
@@ -60,21 +60,6 @@ def _selection_mail(system: System) -> list[tuple[str, str]]:
 async def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-async def _fits(page: Any) -> None:
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= await page.evaluate("window.innerWidth"), f"the page is {width}px wide"
-
-
-async def _new_page(browser: Any, viewport: dict[str, int], errors: list[str]) -> Any:
-    context = await browser.new_context(viewport=viewport, locale="th-TH", timezone_id="Asia/Bangkok",
-                                        is_mobile=viewport["width"] < 500, has_touch=viewport["width"] < 500)
-    page = await context.new_page()
-    page.on("console", lambda message: errors.append(f"console: {message.text}")
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    return page
 
 
 async def _ranking(client: httpx.AsyncClient, system: System, size_group: str) -> list[dict[str, Any]]:
@@ -140,7 +125,7 @@ async def test_the_committee_scores_dla_selects_everyone_hears_once_and_the_anno
         link = (await client.post(f"{scoring}/v1/admin/reviewers/{reviewer['reviewer_id']}/sign-in-link",
                                   headers=ADMIN)).json()["url"]
         errors: list[str] = []
-        page = await _new_page(browser, LAPTOP, errors)
+        page = await new_page(browser, LAPTOP, errors)
         await page.goto(link)
         await shot(page, "01-reviewer-sign-in")
         await page.click("#sign-in")
@@ -188,7 +173,7 @@ async def test_the_committee_scores_dla_selects_everyone_hears_once_and_the_anno
                                           "--scope", "selection")
         admin_id = created.splitlines()[0].split('"admin_id": "')[1].split('"')[0]
         admin_link = (await asyncio.to_thread(_cli, system, "link", admin_id, "--base-url", scoring)).splitlines()[-1]
-        admin = await _new_page(browser, LAPTOP, errors)
+        admin = await new_page(browser, LAPTOP, errors)
         await admin.goto(admin_link)
         await admin.click("#sign-in")
         await admin.wait_for_selector("table.campaigns")
@@ -225,12 +210,12 @@ async def test_the_committee_scores_dla_selects_everyone_hears_once_and_the_anno
         await admin.click("#publish")
         await admin.wait_for_selector("#selection-status[data-status=published]")
         await shot(admin, "10-admin-published")
-        phone = await _new_page(browser, PHONE, errors)
+        phone = await new_page(browser, PHONE, errors)
         await phone.goto((await asyncio.to_thread(_cli, system, "link", admin_id, "--base-url",
                                                   scoring)).splitlines()[-1])
         await phone.click("#sign-in")
         await phone.goto(f"{scoring}/workspace/admin/campaigns/{CAMPAIGN}")
-        await _fits(phone)
+        await fits(phone)
         await shot(phone, "11-admin-published-phone")
         assert errors == []
 
