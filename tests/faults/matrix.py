@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +21,12 @@ from pymongo import AsyncMongoClient
 
 from shared.topology import SUBSCRIPTIONS, Names
 from tests.e2e.conftest import SERVICES, System
-from tests.support import eventually
+from tests.support import eventually, municipality_submission
 
 FINAL = frozenset({"scored", "returned", "rejected"})
 VERDICTS = ("submission.validated", "submission.returned", "submission.rejected")
 CAMPAIGN = "fy2568"
+EMAIL = "e-mail "  # how a doubled e-mail is listed
 
 # Every service of the matrix: a store operation that hangs is given up after 5 s (the store counts as away),
 # and a paused consumer probes the store at least every 4 s, so recovery is measured in seconds, not minutes.
@@ -80,12 +81,33 @@ class Connector:
         await asyncio.gather(*tasks)
 
 
+async def wait_until(check: Callable[[], bool], *, timeout: float, what: str) -> None:
+    """Poll a synchronous condition (a process gone, a count reached) without blocking the event loop."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not reached within {timeout}s")
+        await asyncio.sleep(0.05)
+
+
+def restart_with(system: System, service: str, **env: str | None) -> None:
+    """Start `service` again on its port with its settings changed: a value sets one, None removes it."""
+    process = system.processes[service]
+    for key, value in env.items():
+        if value is None:
+            process.env.pop(key, None)
+        else:
+            process.env[key] = value
+    process.stop()
+    system.restart(service)
+
+
 async def final_statuses(client: httpx.AsyncClient, system: System) -> dict[str, str | None]:
     """Every submission reporting lists, with its current status."""
     items: list[dict[str, Any]] = []
     while True:
         answer = await client.get(f"{system.url('reporting')}/v1/campaigns/{CAMPAIGN}/submissions",
-                                  params={"limit": 2000, "offset": len(items)}, timeout=30)
+                                  params={"limit": 500, "offset": len(items)}, timeout=30)
         assert answer.status_code == 200, f"reporting's list: {answer.status_code} {answer.text[:300]}"
         page = answer.json()
         items.extend(page["items"])
@@ -100,7 +122,13 @@ async def settle(client: httpx.AsyncClient, system: System, submission_ids: Iter
 
     async def all_final() -> bool:
         shown = await final_statuses(client, system)
-        return all(shown.get(submission_id) in FINAL for submission_id in wanted)
+        if not all(shown.get(submission_id) in FINAL for submission_id in wanted):
+            return False
+        # The campaign's figures (recomputed behind the views) must agree: nothing left received or validated.
+        national = (await client.get(f"{system.url('reporting')}/v1/campaigns/{CAMPAIGN}/national",
+                                     timeout=30)).json()
+        return bool(national["submissions"] == len(shown) and national["counts"]["received"] == 0
+                    and national["counts"]["validated"] == 0)
 
     try:
         await eventually(all_final, timeout=timeout, interval=0.5, what=f"{len(wanted)} submissions final")
@@ -157,6 +185,15 @@ async def audit(client: httpx.AsyncClient, system: System, submission_ids: Itera
     doubled: list[str] = []
     limit = asyncio.Semaphore(8)
 
+    async def records(url: str) -> list[dict[str, Any]]:
+        """A service's records of one submission; none is a 404 (a submission returned is never scored)."""
+        answer = await client.get(url, timeout=30)
+        if answer.status_code == 404:
+            return []
+        assert answer.status_code == 200, f"{url}: {answer.status_code} {answer.text[:300]}"
+        found: list[dict[str, Any]] = answer.json()
+        return found
+
     async def one(submission_id: str) -> None:
         async with limit:
             answer = await client.get(f"{system.url('reporting')}/v1/submissions/{submission_id}", timeout=30)
@@ -176,11 +213,10 @@ async def audit(client: httpx.AsyncClient, system: System, submission_ids: Itera
                 if steps["submission.received"] > 1 or verdicts > 1 or steps["submission.scored"] > 1 \
                         or any(c > 1 for c in ids.values()):
                     doubled.append(f"{submission_id}: r{revision['revision']} history {dict(steps)}")
-            verdicts_held = (await client.get(
-                f"{system.url('validation')}/v1/validations/{submission_id}", timeout=30)).json()
+            verdicts_held = await records(f"{system.url('validation')}/v1/validations/{submission_id}")
             by_revision = Counter(v["revision"] for v in verdicts_held)
             doubled.extend(f"{submission_id}: verdict r{n} x{c}" for n, c in by_revision.items() if c > 1)
-            scores = (await client.get(f"{system.url('scoring')}/v1/scores/{submission_id}", timeout=30)).json()
+            scores = await records(f"{system.url('scoring')}/v1/scores/{submission_id}")
             by_key = Counter((s["revision"], s["rubric_version"], s.get("score_version", 1)) for s in scores)
             doubled.extend(f"{submission_id}: score {key} x{c}" for key, c in by_key.items() if c > 1)
 
@@ -189,8 +225,43 @@ async def audit(client: httpx.AsyncClient, system: System, submission_ids: Itera
                 if recipients is None or any(r in m["X-Envelope-To"] for r in recipients)]
     for message_id, count in Counter(m["Message-ID"] for m in messages).items():
         if count > 1:
-            doubled.append(f"e-mail {message_id} x{count}")
+            doubled.append(f"{EMAIL}{message_id} x{count}")
     return Audit(sent, sorted(lost), sorted(doubled), await dead_letters(system))
+
+
+Fault = Callable[[System], Awaitable[float]]
+
+
+async def run_scenario(system: System, name: str, fault: Fault, *, base: int, count: int = 40,
+                       fault_after: int | None = None, interval: float = 0.25, settle_timeout: float = 240) -> Audit:
+    """The shape every mid-stream scenario shares: `count` submissions sent as the connector sends them, one
+    every `interval` seconds, the fault applied once `fault_after` of them were taken (a third by default) while
+    the stream goes on, then waiting for all of them to be final in reporting, the audit and the FAULT line.
+    `fault` breaks something, repairs it and returns the monotonic time of the repair, from which the recovery
+    is counted. `base` keeps each scenario's municipalities (response ids, e-mail addresses) apart."""
+    bodies = [municipality_submission(base + i) for i in range(count)]
+    threshold = count // 3 if fault_after is None else fault_after
+    async with httpx.AsyncClient(timeout=10) as client:
+        connector = Connector(client, system.url("intake"))
+        stream = asyncio.create_task(connector.stream(bodies, interval=interval))
+        try:
+            while len(connector.accepted) < threshold:
+                if stream.done():
+                    break
+                await asyncio.sleep(0.05)
+            repaired = await fault(system)
+            await stream
+        finally:
+            if not stream.done():
+                stream.cancel()
+        assert len(connector.accepted) == count
+        submission_ids = connector.submission_ids
+        assert len(submission_ids) == count, "two responses were given one submission"
+        recovered_in = await settle(client, system, submission_ids, since=repaired, timeout=settle_timeout)
+        result = await audit(client, system, submission_ids, sent=count,
+                             recipients={body["contact"]["email"] for body in bodies})
+    report(name, result, recovered_in)
+    return result
 
 
 LINES: list[str] = []  # every FAULT line of the run, repeated in the terminal summary (conftest.py)
@@ -201,5 +272,13 @@ def report(name: str, result: Audit, recovered_in: float) -> None:
     LINES.append(line)
     print("\n" + line, flush=True)
     assert not result.lost, f"lost: {result.lost[:20]}"
-    assert not result.doubled, f"doubled: {result.doubled[:20]}"
+    records = [d for d in result.doubled if not d.startswith(EMAIL)]
+    assert not records, f"doubled: {result.doubled[:20]}"
     assert not any(result.dead_lettered.values()), f"dead-lettered: {result.dead_lettered}"
+    if result.doubled:
+        raise DoubledEmail(f"doubled: {result.doubled[:20]}")
+
+
+class DoubledEmail(AssertionError):
+    """Only e-mails were doubled (the same Message-ID twice): what an xfail may name as known, leaving every other
+    count to fail the test."""

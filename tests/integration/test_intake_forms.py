@@ -160,7 +160,7 @@ async def test_a_renamed_required_question_is_kept_as_an_unknown_question_and_a_
         assert (problem["field"], problem["code"]) == ("lao.province", "answer_missing")
         assert problem["message_th"] and problem["message_en"]
         assert kept.json()["unknown_questions"] == ["จังหวัดที่ตั้ง"]
-        [event] = await _queued(namespace)
+        [event] = await eventually(lambda: _non_empty(_queued(namespace)), what="submission.received")
         assert [p["field"] for p in event.data["submission"]["answer_problems"]] == ["lao.province"]
 
 
@@ -177,7 +177,8 @@ async def test_an_answer_that_cannot_be_read_names_its_question_in_thai_and_engl
         assert budget["written"] == "รอตั้งงบ" and "รอตั้งงบ" in budget["message_th"]
         assert budget["message_en"].startswith("not an amount in baht")
         assert problems["มีแพลตฟอร์มข้อมูลเมือง (City Data Platform) หรือไม่"]["written"] == "กำลังทำ"
-        assert len(await _queued(namespace)) == 1
+        # The outbox relay publishes after the answer: wait for it rather than race it.
+        assert len(await eventually(lambda: _non_empty(_queued(namespace)), what="submission.received")) == 1
 
         unknown = await client.post("/v1/forms/no-such-form/responses", json=response())
         assert unknown.status_code == 404
