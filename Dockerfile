@@ -9,7 +9,8 @@
 # deploy/k8s/ do). Configuration comes only from the environment at run time: the image holds no
 # secrets and no .env file. See deploy/README.md.
 
-ARG PYTHON_IMAGE=python:3.11-slim
+# Pinned to a full version (and Debian release), like every image of docker-compose.yml.
+ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
 
 # ---- build: install the project and its runtime dependencies (no dev extras) into a venv ----------
 FROM ${PYTHON_IMAGE} AS build

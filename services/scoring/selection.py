@@ -131,7 +131,7 @@ def _decided(entry: Document, overrides: Mapping[str, Document]) -> str:
     return str(override["tier"]) if override else str(entry["proposed_tier"])
 
 
-def _status(selection: Document | None) -> Status:
+def status_of(selection: Document | None) -> Status:
     """open: not frozen; frozen: being decided; published: frozen and this very decision published."""
     if selection is None or not selection.get("frozen"):
         return "open"
@@ -145,7 +145,7 @@ async def selection_view(store: ScoringStore, campaigns: CampaignBook, rubrics: 
     rankings would give now; while frozen, the snapshot with its overrides; the published one, if any."""
     config = _campaign(campaigns, campaign)
     selection = await store.selection(campaign)
-    status = _status(selection)
+    status = status_of(selection)
     if selection is not None and selection.get("frozen"):
         rubric_version, entries, names = selection["rubric_version"], selection["entries"], selection["group_names"]
         overrides = selection.get("overrides") or {}
@@ -277,7 +277,7 @@ async def publish(store: ScoringStore, campaigns: CampaignBook, rubrics: RubricB
     config = _campaign(campaigns, campaign)
     selection = await _frozen(store, campaign)
     published = selection.get("published") or {}
-    if _status(selection) == "published":
+    if status_of(selection) == "published":
         raise Refused(409, "already_published", "การคัดเลือกนี้ประกาศไปแล้ว",
                       "This selection is published already; unfreeze and freeze again to decide anew.")
     overrides = selection.get("overrides") or {}

@@ -49,7 +49,8 @@ def test_compose_publishes_only_on_the_loopback_and_the_public_services_are_publ
     for name, service in services.items():
         for port in service.get("ports", []):
             host, _, container = str(port).rpartition(":")
-            assert _default(host).startswith("127.0.0.1:") or host.startswith("127.0.0.1:"), (name, port)
+            # The address is literal: no setting can move a published port off the loopback.
+            assert host.startswith("127.0.0.1:") and "127.0.0.1" not in host[len("127.0.0.1:"):], (name, port)
             published[name] = int(container)
     for name, port in PUBLIC.items():
         assert published.get(name) == port, f"{name} is not published on {port}"
@@ -68,6 +69,8 @@ def test_every_image_is_pinned_to_a_full_version() -> None:
     for document in _of_kind("Deployment"):
         for container in document["spec"]["template"]["spec"]["containers"]:
             assert not container["image"].endswith(":latest")
+    (base,) = re.findall(r"^ARG PYTHON_IMAGE=(\S+)$", (ROOT / "Dockerfile").read_text(encoding="utf-8"), re.M)
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-\w+", base), f"Dockerfile: pin the base image fully, not {base}"
 
 
 def test_no_mail_catcher_in_the_production_file() -> None:

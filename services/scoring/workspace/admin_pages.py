@@ -65,9 +65,7 @@ async def campaigns(request: Request, who: WorkspaceAdmin) -> Response:
         config = book.get(key)
         state = await store.selection(key)
         published = (state or {}).get("published")
-        status = "open"
-        if state is not None and state.get("frozen"):
-            status = "published" if (published or {}).get("state_version") == state["state_version"] else "frozen"
+        status = selection.status_of(state)
         rows.append({"key": key, "title_th": config.title_th, "title_en": config.title_en, "status": status,
                      "status_names": STATUS_NAMES[status], "published": published,
                      "places": sum(sum(places.values()) for places in config.selection_quotas.values())})
