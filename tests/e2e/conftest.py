@@ -28,14 +28,17 @@ class System:
     def url(self, service: str) -> str:
         return self.processes[service].url
 
-    def restart(self, service: str) -> None:
+    def restart(self, service: str, *, ready: bool = True) -> None:
+        """Start the service again on its port with its settings; `ready=False` returns without waiting for
+        /health/ready (a fault scenario's process may be meant to exit at once)."""
         old = self.processes[service]
         new = ServiceProcess(service, self.namespace, old.log_path.parent)
         new.port, new.url = old.port, old.url
         new.env = {**old.env, "HTTP_PORT": str(old.port)}
         new.start()
-        new.wait_ready()
         self.processes[service] = new
+        if ready:
+            new.wait_ready()
 
 
 @pytest.fixture(scope="module")

@@ -90,7 +90,7 @@ async def wait_until(check: Callable[[], bool], *, timeout: float, what: str) ->
         await asyncio.sleep(0.05)
 
 
-def restart_with(system: System, service: str, **env: str | None) -> None:
+def restart_with(system: System, service: str, *, ready: bool = True, **env: str | None) -> None:
     """Start `service` again on its port with its settings changed: a value sets one, None removes it."""
     process = system.processes[service]
     for key, value in env.items():
@@ -99,7 +99,7 @@ def restart_with(system: System, service: str, **env: str | None) -> None:
         else:
             process.env[key] = value
     process.stop()
-    system.restart(service)
+    system.restart(service, ready=ready)
 
 
 async def final_statuses(client: httpx.AsyncClient, system: System) -> dict[str, str | None]:

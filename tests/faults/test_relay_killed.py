@@ -28,7 +28,9 @@ RELAYS = ("intake", "scoring")
 async def test_the_outbox_relay_killed_between_publish_and_clearing_loses_and_doubles_nothing(
         system: System, service: str) -> None:
     async def crash_relay(system: System) -> float:
-        await asyncio.to_thread(restart_with, system, service, OUTBOX_CRASH_AFTER_PUBLISH=str(CRASH_AFTER))
+        # Not waited for ready: with a backlog to publish, the relay may crash before /health/ready answers.
+        await asyncio.to_thread(restart_with, system, service, ready=False,
+                                OUTBOX_CRASH_AFTER_PUBLISH=str(CRASH_AFTER))
         process = system.processes[service].process
         assert process is not None
         await wait_until(lambda: process.poll() is not None, timeout=120, what=f"{service}'s relay crash")
