@@ -22,7 +22,7 @@ from pymongo.errors import OperationFailure
 
 from devtools.infra import drop_namespace, free_port, wait_for_port
 from shared.settings import Settings
-from shared.topology import SUBSCRIPTIONS, Names
+from shared.topology import CONSUMERS, Names
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("intake", "validation", "scoring", "notification", "reporting")
@@ -140,7 +140,7 @@ class System:
         try:
             channel = await connection.channel()
             depths = {}
-            for service in SUBSCRIPTIONS:
+            for service in CONSUMERS:
                 queue = await channel.declare_queue(names.queue(service), passive=True)
                 depths[service] = int(queue.declaration_result.message_count or 0)
             return depths

@@ -120,13 +120,13 @@ async def drop_namespace(amqp_url: str, mongodb_url: str, namespace: str, retry_
     import aio_pika
     from pymongo import AsyncMongoClient
 
-    from shared.topology import SUBSCRIPTIONS, Names
+    from shared.topology import CONSUMERS, Names
 
     names = Names(namespace)
     connection = await aio_pika.connect(amqp_url)
     try:
         channel = await connection.channel()
-        for service in SUBSCRIPTIONS:
+        for service in CONSUMERS:
             for queue in [names.queue(service), names.dead_letter_queue(service),
                           *(names.retry_queue(service, delay) for delay in retry_delays_ms)]:
                 await channel.queue_delete(queue)

@@ -17,7 +17,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import aio_pika
 from aio_pika.abc import (
@@ -31,15 +31,45 @@ from pydantic import ValidationError
 
 from shared import metrics
 from shared.availability import is_unavailable
-from shared.events import Envelope
+from shared.events import Envelope, EventData
 from shared.logging import bound, get_logger
 from shared.settings import Settings
-from shared.topology import SUBSCRIPTIONS, Names
+from shared.topology import Names, subscriptions
 
 log = get_logger(__name__)
 
 Handler = Callable[[Envelope], Awaitable[None]]
 Probe = Callable[[], Awaitable[bool]]
+H = TypeVar("H")
+# A service's `HANDLES` (services/<service>/handlers.py): which event models it consumes, and the method of its
+# handlers object that takes each. shared/topology.py binds the service's queue to exactly these event types.
+Handles = Mapping[type[EventData], Callable[[H, Envelope], Awaitable[None]]]
+
+
+class UnhandledBinding(RuntimeError):
+    """A service's queue is bound to event types it has no handler for: refused at start, not acked later."""
+
+
+def check_bindings(service: str, handlers: Mapping[str, Handler]) -> None:
+    """Refuse to start a consumer whose queue is bound to an event type it has no handler for: such events
+    would otherwise be acked unread."""
+    unhandled = sorted(set(subscriptions().get(service, ())) - set(handlers))
+    if unhandled:
+        raise UnhandledBinding(f"the {service} queue is bound to {', '.join(unhandled)} but has no handler "
+                               f"for it: add it to the service's HANDLES (services/{service}/handlers.py)")
+
+
+def bind(handles: Handles[H], handlers: H) -> dict[str, Handler]:
+    """The `HANDLES` map with its methods bound to the service's handlers object, keyed by event type."""
+
+    def bound_method(method: Callable[[H, Envelope], Awaitable[None]]) -> Handler:
+        async def handle(envelope: Envelope) -> None:
+            await method(handlers, envelope)
+
+        handle.__qualname__ = getattr(method, "__qualname__", "handler")
+        return handle
+
+    return {model.EVENT_TYPE: bound_method(method) for model, method in handles.items()}
 
 RETRY_ATTEMPT_HEADER = "x-retry-attempt"
 REASON_HEADER = "x-dead-letter-reason"
@@ -106,7 +136,7 @@ class Bus:
         self._dead_letters = await channel.declare_exchange(
             names.dead_letter_exchange, aio_pika.ExchangeType.DIRECT, durable=True
         )
-        for service, bindings in SUBSCRIPTIONS.items():
+        for service, bindings in subscriptions().items():
             queue = await self._declare_service_queues(channel, service)
             for routing_key in bindings:
                 await queue.bind(self._events, routing_key=routing_key)
@@ -266,7 +296,11 @@ class Bus:
             return
         handler = self._handlers.get(envelope.event_type)
         if handler is None:
-            await message.ack()  # bound by a wildcard; this service has nothing to do with it
+            # Only a binding left over from an older topology can bring it (every bound type has a handler,
+            # checked at start): nothing here is for it.
+            log.warning("event type without a handler acked", event_type=envelope.event_type,
+                        routing_key=message.routing_key)
+            await message.ack()
             return
         attempt = _int_header(message.headers, RETRY_ATTEMPT_HEADER)
         with bound(correlation_id=envelope.correlation_id, event_id=envelope.event_id,

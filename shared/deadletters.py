@@ -13,7 +13,7 @@ import json
 from shared.bus import Bus
 from shared.localdefaults import use_local_defaults
 from shared.settings import Settings
-from shared.topology import SUBSCRIPTIONS
+from shared.topology import CONSUMERS
 
 
 async def _main(args: argparse.Namespace) -> int:
@@ -40,10 +40,10 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     listing = sub.add_parser("list", help="show dead letters with their reason")
-    listing.add_argument("service", choices=sorted(SUBSCRIPTIONS))
+    listing.add_argument("service", choices=sorted(CONSUMERS))
     listing.add_argument("--limit", type=int, default=100)
     replay = sub.add_parser("replay", help="send dead letters back to the service's queue")
-    replay.add_argument("service", choices=sorted(SUBSCRIPTIONS))
+    replay.add_argument("service", choices=sorted(CONSUMERS))
     replay.add_argument("--event-id", action="append", help="only this event (repeatable)")
     return asyncio.run(_main(parser.parse_args()))
 

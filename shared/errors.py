@@ -110,11 +110,91 @@ def error_response(status: int, error: str, message_th: str, message_en: str,
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
-def install_error_handlers(app: FastAPI) -> None:
+class Problem(Exception):
+    """What a use case (a service's application layer) refuses, with no HTTP in it: a code distinct per service
+    and cause (docs/api.md lists them) and what to tell the person in Thai and English. Its kind says how the
+    HTTP layer answers (`NotFound` 404, `Conflict` 409, `Forbidden` 403, `Invalid` and `Problem` itself 422),
+    decided once here, in `install_refusals`."""
+
+    def __init__(self, code: str, message_th: str, message_en: str, *,
+                 errors: Sequence[FieldError] = ()) -> None:
+        super().__init__(message_en)
+        self.code = code
+        self.message_th = message_th
+        self.message_en = message_en
+        self.errors = list(errors)
+
+    @property
+    def error(self) -> str:
+        """The code under the name the error body gives it (`error`)."""
+        return self.code
+
+
+class NotFound(Problem):
+    """The thing asked for does not exist (or is outside what the caller may see)."""
+
+
+class Conflict(Problem):
+    """The request contradicts the current state (already done, frozen, superseded)."""
+
+
+class Forbidden(Problem):
+    """The caller is known but may not do this."""
+
+
+class Invalid(Problem):
+    """The request is well formed but its values cannot be taken."""
+
+
+class Refused(Problem):
+    """The one way an HTTP route refuses, in every service: a `Problem` with its HTTP status (and headers) said
+    by the route itself. `shared.runtime` turns it into the shared error body. A 401 carries
+    `WWW-Authenticate: Bearer` unless `headers` say otherwise."""
+
+    def __init__(self, status: int, code: str, message_th: str, message_en: str, *,
+                 errors: Sequence[FieldError] = (), headers: dict[str, str] | None = None) -> None:
+        super().__init__(code, message_th, message_en, errors=errors)
+        self.status = status
+        self.headers = headers
+
+
+_STATUS: dict[type[Problem], int] = {NotFound: 404, Conflict: 409, Forbidden: 403, Invalid: 422, Problem: 422}
+
+
+def status_of(problem: Problem) -> int:
+    """The HTTP status a problem is answered with."""
+    if isinstance(problem, Refused):
+        return problem.status
+    for kind in type(problem).__mro__:
+        if kind in _STATUS:
+            return _STATUS[kind]
+    return 422
+
+
+def refused_response(exc: Problem) -> JSONResponse:
+    status = status_of(exc)
+    headers = exc.headers if isinstance(exc, Refused) else None
+    if headers is None and status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return error_response(status, exc.code, exc.message_th, exc.message_en, exc.errors, headers)
+
+
+def install_refusals(app: FastAPI) -> None:
+    """`Problem` and `Refused` as the shared error body (installed in every service by shared/runtime.py)."""
+
+    @app.exception_handler(Problem)
+    async def refused(_: Request, exc: Problem) -> JSONResponse:
+        return refused_response(exc)
+
+
+def install_error_handlers(app: FastAPI, code: str = "invalid_request") -> None:
+    """A request body or query that does not fit the route's model: 422 with each field's error, under the
+    service's own `code` (intake's `invalid_submission`, scoring's `invalid_request`, ...)."""
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         return error_response(
-            422, "invalid_submission",
+            422, code,
             "ข้อมูลที่ส่งมาไม่ถูกต้อง โปรดแก้ไขตามรายการด้านล่าง",
             "The request is not valid; fix the fields listed below.",
             field_errors(exc.errors()),

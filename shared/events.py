@@ -193,6 +193,8 @@ class SubmissionScored(SubmissionRef):
     tier: Literal["outstanding", "efficient", "not_selected"]
     size_group: str
     size_group_flagged: bool = Field(default=False, description="True when the size group is a fallback")
+    size_group_th: str | None = Field(default=None, description="The size group's Thai name, from the rubric")
+    size_group_en: str | None = Field(default=None, description="The size group's English name, from the rubric")
     criteria: list[CriterionScore]
     trigger: Literal["validation", "review", "rescore"] = Field(
         default="validation", description="What caused this score: a validated revision, reviewers' points, "

@@ -13,10 +13,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SecretStr
@@ -24,9 +24,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from shared import metrics
 from shared.availability import install_unavailable_handler
-from shared.bus import Bus, Handler
+from shared.bus import Bus, Handler, check_bindings
 from shared.campaign import CampaignBook, load_campaigns
-from shared.errors import error_response, install_http_errors
+from shared.errors import Refused, install_error_handlers, install_http_errors, install_refusals
 from shared.logging import configure_logging, get_logger
 from shared.outbox import OutboxRelay, create_outbox_index
 from shared.settings import Settings
@@ -48,13 +48,13 @@ class Context:
 
 @dataclass
 class Component:
-    """What a service's setup returns: its handlers, its outbox collections, and in `state` what its HTTP
-    routes read (through `request.app.state.component.state`)."""
+    """What a service's setup returns: its handlers, its outbox collections, and in `state` the service's own
+    typed parts that its HTTP routes read (a dataclass; each service's `api/deps.py` hands them to routes)."""
 
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     outbox_collections: Sequence[AsyncCollection[dict[str, Any]]] = ()
     on_stop: Callable[[], Awaitable[None]] | None = None
-    state: dict[str, Any] = field(default_factory=dict)
+    state: Any = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ class ServiceSpec:
     configure_app: Callable[[FastAPI], None] | None = None
     # Messages in hand at once, unless BUS_PREFETCH says otherwise (None: the setting's default).
     default_prefetch: int | None = None
+    # The error code of a request that does not fit a route's model (422), distinct per service.
+    invalid_request_code: str = "invalid_request"
 
 
 def load_settings(spec: ServiceSpec) -> Settings:
@@ -119,6 +121,7 @@ def create_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
             relay.start()
         app.state.context = context
         app.state.component = component
+        check_bindings(spec.name, component.handlers)
         if component.handlers:
             await bus.consume(component.handlers, probe=store.probe)
         log.info("service started", port=settings.http_port)
@@ -140,7 +143,8 @@ def create_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
     app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=lifespan,
                   docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
                   openapi_url="/openapi.json" if docs else None)
-    app.add_exception_handler(ReadRefused, _read_refused)  # type: ignore[arg-type]
+    install_refusals(app)
+    install_error_handlers(app, spec.invalid_request_code)
     install_unavailable_handler(app)
     install_http_errors(app)
     app.include_router(_operations_router(spec, settings))
@@ -179,10 +183,10 @@ def _operations_router(spec: ServiceSpec, settings: Settings) -> APIRouter:
     async def prometheus(request: Request) -> Response:
         if settings.metrics_token is not None:
             if not bearer_matches(request, settings.metrics_token):
-                raise ReadRefused(401, "unauthorized", "ต้องแนบโทเค็น METRICS_TOKEN (Authorization: Bearer …)",
+                raise Refused(401, "unauthorized", "ต้องแนบโทเค็น METRICS_TOKEN (Authorization: Bearer …)",
                                   "The metrics token is required (Authorization: Bearer …).")
         elif settings.is_production and not settings.metrics_public:
-            raise ReadRefused(403, "metrics_disabled",
+            raise Refused(403, "metrics_disabled",
                               "ปิด /metrics ไว้ในระบบจริง: ตั้งค่า METRICS_TOKEN (หรือ METRICS_PUBLIC=true "
                               "เมื่อเปิดให้เฉพาะเครือข่ายภายใน)",
                               "/metrics is off in production: set METRICS_TOKEN (or METRICS_PUBLIC=true for a "
@@ -192,17 +196,29 @@ def _operations_router(spec: ServiceSpec, settings: Settings) -> APIRouter:
     return router
 
 
-class ReadRefused(Exception):
-    """A read the caller may not make: 401 without the right bearer token, 403 while the route is off."""
-
-    def __init__(self, status: int, error: str, message_th: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.status, self.error, self.message_th, self.message_en = status, error, message_th, message_en
+def context_of(request: Request) -> Context:
+    """The running service's context (settings, store, bus, campaigns): for each service's `api/deps.py`."""
+    context: Context = request.app.state.context
+    return context
 
 
-async def _read_refused(_: Request, exc: ReadRefused) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return error_response(exc.status, exc.error, exc.message_th, exc.message_en, headers=headers)
+def parts_of(request: Request) -> Any:
+    """The running service's own parts (`Component.state`, a dataclass of the service's `api/deps.py`), which
+    that module's dependencies type and hand to routes."""
+    return request.app.state.component.state
+
+
+def settings_of(request: Request) -> Settings:
+    return context_of(request).settings
+
+
+def campaigns_of(request: Request) -> CampaignBook:
+    return context_of(request).campaigns
+
+
+# Route parameters every service may take (a service's own parts come from its api/deps.py).
+SettingsDep = Annotated[Settings, Depends(settings_of)]
+CampaignsDep = Annotated[CampaignBook, Depends(campaigns_of)]
 
 
 def bearer_matches(request: Request, *accepted: SecretStr | None) -> bool:
@@ -226,11 +242,11 @@ def internal_reader(admin_token: Callable[[Settings], SecretStr | None]) -> Call
             return
         accepted = (settings.internal_read_token, admin_token(settings))
         if not any(accepted):
-            raise ReadRefused(403, "reads_disabled",
+            raise Refused(403, "reads_disabled",
                               "ปิดการอ่านข้อมูลนี้ผ่าน API ไว้ (ยังไม่ได้ตั้งค่า INTERNAL_READ_TOKEN)",
                               "This read API is disabled (INTERNAL_READ_TOKEN is not set).")
         if not bearer_matches(request, *accepted):
-            raise ReadRefused(401, "unauthorized",
+            raise Refused(401, "unauthorized",
                               "ต้องแนบโทเค็นสำหรับอ่านข้อมูลภายในที่ถูกต้อง (Authorization: Bearer …)",
                               "A valid internal read token is required (Authorization: Bearer …).")
 

@@ -1,5 +1,9 @@
-"""Pure helpers that read Thai answers as people type them: digits, white space, yes/no, money, dimension
-names, LAO and place prefixes, phone numbers, lists, web addresses and Google's timestamps."""
+"""The project's one Thai vocabulary, and the pure helpers that read Thai answers as people type them.
+
+Vocabulary: LAO type names, their English names and abbreviations, month names, the Buddhist-era offset and
+Thai time. Readers: digits, white space, yes/no, money, dimension names, LAO and place prefixes, phone numbers
+(one rule, used by intake and validation alike), lists, web addresses and Google's timestamps. Size-group
+labels are not here: they belong to a campaign's rubric (services/scoring/rubrics)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import unicodedata
 from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 ARABIC_TO_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
@@ -143,18 +148,32 @@ def is_no_amount(value: str) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 # Local administrative organisations and places
 
-# Canonical LAO type names, and how people abbreviate them (ทน./ทม./ทต./อบต./อบจ.).
+# Canonical LAO type names (as DLA lists them) with their English names.
+LAO_TYPES: dict[str, str] = {
+    "เทศบาลนคร": "City Municipality",
+    "เทศบาลเมือง": "Town Municipality",
+    "เทศบาลตำบล": "Subdistrict Municipality",
+    "องค์การบริหารส่วนตำบล": "Subdistrict Administrative Organisation",
+    "องค์การบริหารส่วนจังหวัด": "Provincial Administrative Organisation",
+    "เมืองพัทยา": "Pattaya City",
+    "กรุงเทพมหานคร": "Bangkok Metropolitan Administration",
+}
+LAO_TYPE_NAMES = tuple(LAO_TYPES)
+# The municipal types: the only ones that compete (docs/domain.md).
+MUNICIPALITY_TYPES = ("เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล")
+# How people abbreviate the LAO types (ทน./ทม./ทต./อบต./อบจ./กทม.).
 LAO_TYPE_ABBREVIATIONS: dict[str, str] = {
     "ทน": "เทศบาลนคร",
     "ทม": "เทศบาลเมือง",
     "ทต": "เทศบาลตำบล",
     "อบต": "องค์การบริหารส่วนตำบล",
     "อบจ": "องค์การบริหารส่วนจังหวัด",
+    "กทม": "กรุงเทพมหานคร",
 }
-LAO_TYPE_NAMES = ("เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล", "องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด",
-                  "เมืองพัทยา", "กรุงเทพมหานคร")
+# Abbreviations written before a name ("ทม.ชัยภูมิ"): Bangkok is never written "กทม." before a place name.
+_NAME_ABBREVIATIONS = {key: name for key, name in LAO_TYPE_ABBREVIATIONS.items() if key != "กทม"}
 # An abbreviation counts only when a dot or a space ends it: "ทม.ชัยภูมิ", "ทม ชัยภูมิ", never "ทมิฬ".
-_LAO_ABBREVIATION = re.compile(r"^(" + "|".join(LAO_TYPE_ABBREVIATIONS) + r")(?:\s*\.\s*|\s+)")
+_LAO_ABBREVIATION = re.compile(r"^(" + "|".join(_NAME_ABBREVIATIONS) + r")(?:\s*\.\s*|\s+)")
 _LAO_TYPE_PREFIX = re.compile(r"^(เทศบาล\s*(?:นคร|เมือง|ตำบล)|องค์การบริหารส่วน\s*(?:ตำบล|จังหวัด))\s*")
 
 
@@ -164,7 +183,7 @@ def expand_lao_name(name: str) -> str:
     text = clean_text(name)
     abbreviation = _LAO_ABBREVIATION.match(text)
     if abbreviation:
-        text = LAO_TYPE_ABBREVIATIONS[abbreviation[1]] + text[abbreviation.end():]
+        text = _NAME_ABBREVIATIONS[abbreviation[1]] + text[abbreviation.end():]
     prefix = _LAO_TYPE_PREFIX.match(text)
     if prefix and prefix.end() < len(text):
         text = prefix[1].replace(" ", "") + text[prefix.end():].lstrip()
@@ -241,6 +260,12 @@ def normalise_phone(text: str) -> str | None:
     return ", ".join(formatted)
 
 
+def is_thai_phone(text: str) -> bool:
+    """Whether every number in the answer is a Thai landline or mobile: the same rule `normalise_phone`
+    reads by, so what intake normalised validation never refuses."""
+    return normalise_phone(text) is not None
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Lists and web addresses
 
@@ -275,7 +300,14 @@ def split_urls(value: str) -> list[str]:
 # Timestamps as Google writes them
 
 BUDDHIST_ERA_OFFSET = 543
+# Thai time: the zone for reading and showing local times; the fixed offset where a tzinfo without a
+# database is wanted (Thailand keeps no daylight saving, so both always agree).
+THAI_TZ = ZoneInfo("Asia/Bangkok")
 THAI_OFFSET = timezone(timedelta(hours=7), "ICT")
+MONTHS_TH = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+             "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+MONTHS_TH_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+MONTHS_EN_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DateOrder = Literal["DMY", "MDY"]
 # `25/11/2568, 22:41:07`, `25/11/2025 22:41:07`, `11/25/2025 10:41:07 PM`, `5/1/2568 9:05`, `25-11-2568 22.41 น.`
 _SHEET_TIMESTAMP = re.compile(
@@ -293,6 +325,11 @@ class TimestampError(ValueError):
         super().__init__(message_en)
         self.message_th = message_th
         self.message_en = message_en
+
+
+def be_year(year: int) -> int:
+    """A common-era year (2025) as the Buddhist-era year Thai documents write (2568)."""
+    return year + BUDDHIST_ERA_OFFSET
 
 
 def ce_year(year: int) -> int:

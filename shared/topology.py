@@ -1,42 +1,31 @@
 """Who consumes what: the one map of queues and bindings, declared whole by every service at start.
 
 Declaring every consumer's queue before anything is published means no event is ever dropped by the
-topic exchange for want of a bound queue, whichever service happens to start first.
+topic exchange for want of a bound queue, whichever service happens to start first. Bindings are exact event
+types (no wildcards), derived from each consumer's `HANDLES` map.
 """
 
 from __future__ import annotations
 
-from shared import events
+import functools
+import importlib
 
-SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    # An office's attachment of an unidentified response to an LAO comes from reporting.
-    "validation": (events.SUBMISSION_RECEIVED, events.VALIDATION_LAO_ATTACH_REQUESTED),
-    # Returned and rejected revisions too: a newer revision that did not pass supersedes an older scored one.
-    "scoring": (
-        events.SUBMISSION_VALIDATED,
-        events.SUBMISSION_RETURNED,
-        events.SUBMISSION_REJECTED,
-        events.SCORING_RESCORE_RUN_REQUESTED,
-        events.SCORING_RESCORE_REQUESTED,
-        events.SCORING_REVIEW_RECORDED,
-    ),
-    "notification": (
-        events.SUBMISSION_RECEIVED,
-        # Accepted revisions: notification's own area-progress model (who is done, who is still to chase).
-        events.SUBMISSION_VALIDATED,
-        events.SUBMISSION_RETURNED,
-        events.SUBMISSION_REJECTED,
-        events.SUBMISSION_SCORED,
-        # Its own command: one office's reminder or digest is due (written by its scheduler).
-        events.SCHEDULE_NOTICE_DUE,
-        # Who has not submitted yet: notification keeps its own copy of the registry (acked until then).
-        "registry.*",
-        # The final selection: the winners, their provinces and districts, and those not selected hear it.
-        events.SELECTION_PUBLISHED,
-    ),
-    # Expected municipalities per district come from the registry.
-    "reporting": ("submission.*", "notification.*", "registry.*", "selection.*"),
-}
+# The consuming services; each one's bindings are the event types of its HANDLES map.
+CONSUMERS = ("validation", "scoring", "notification", "reporting")
+
+
+@functools.cache
+def subscriptions() -> dict[str, tuple[str, ...]]:
+    """Each consumer's bindings: the event types its `services/<name>/handlers.py` HANDLES map takes.
+
+    Read from the services' own maps, so a binding and its handler cannot drift apart (a bound type without a
+    handler would be refused at start by shared.bus anyway). Imported on first use: the handlers modules
+    import shared.bus themselves."""
+    bindings = {}
+    for service in CONSUMERS:
+        handles = importlib.import_module(f"services.{service}.handlers").HANDLES
+        bindings[service] = tuple(sorted(model.EVENT_TYPE for model in handles))
+    return bindings
 
 
 class Names:

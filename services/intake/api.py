@@ -24,11 +24,11 @@ from services.intake.normalise import canonical_submission, has_answers
 from services.intake.ratelimit import RateLimiter
 from services.intake.reading import NotAResponse, read_submission
 from services.intake.repository import Accepted, RevisionRaceLost, SubmissionStore
+from services.intake.submission import AnswerProblem, Submission
 from shared.campaign import CampaignBook
 from shared.errors import ErrorBody, FieldError, error_response
 from shared.logging import bound, get_logger
 from shared.outbox import OutboxRelay
-from shared.submission import AnswerProblem, Submission
 
 log = get_logger(__name__)
 router = APIRouter(prefix="/v1")

@@ -11,7 +11,8 @@ from typing import Any
 
 from shared import thai
 from shared.events import LaoSummary
-from shared.submission import THAI_TZ, Submission
+from shared.submission import Submission
+from shared.thai import THAI_TZ
 
 _NAMESPACE = uuid.UUID("5b0f5e7e-8d43-4b53-9a4e-3c1f0e6a2568")
 # Abbreviations people write for the LAO type; expanded so "ทม.ชัยภูมิ" and "เทศบาลเมืองชัยภูมิ" are one LAO.

@@ -16,8 +16,8 @@ from typing import IO, Any
 from services.intake.mapping import FormMapping, RowError, dedupe_headers
 from services.intake.normalise import canonical_submission
 from services.intake.repository import Accepted
+from services.intake.submission import Submission
 from shared import thai
-from shared.submission import Submission
 
 BATCH_ROWS = 200
 MAX_REPORTED_ERRORS = 1000

@@ -25,8 +25,8 @@ from pydantic import BaseModel
 
 from services.intake.identity import derived_response_id
 from services.intake.reading import Reading, problem, read_submission
+from services.intake.submission import MAX_PROJECTS, AnswerProblem, Contact, Lao, Project, Readiness, Source
 from shared import thai
-from shared.submission import MAX_PROJECTS, AnswerProblem, Contact, Lao, Project, Readiness, Source
 
 BUILTIN_DIR = Path(__file__).with_name("mappings")
 ConnectorValue = Literal["timestamp", "respondent_email"]

@@ -1,6 +1,6 @@
 """One canonical submission whichever way a response came in (pure functions; geothai's data is in its wheel).
 
-The canonical model (`shared.submission`) already reads the answers themselves: Thai digits, yes/no, money,
+The input model (`services.intake.submission`) already reads the answers themselves: Thai digits, yes/no, money,
 dimension names, lists, links, Google's timestamps. What is settled here is how the same answer written in
 different ways becomes one value: the LAO's name with its type written out, the LAO type, the province and
 district as DOPA's Thai names, one phone format, a lower-case e-mail address, and the form's timestamp in
@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
+from services.intake.submission import Contact, Lao, Submission
 from shared import thai
 from shared.geo import resolve_district, resolve_province
-from shared.submission import THAI_TZ, Contact, Lao, Submission
+from shared.thai import THAI_TZ
 
 
 @lru_cache(maxsize=4096)

@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.intake.normalise import TIME_RANGE_EN, TIME_RANGE_TH, implausible_time
+from services.intake.submission import AnswerProblem, Submission
 from shared import thai, thai_numbers
 from shared.errors import FieldError, field_errors, field_path, thai_message
-from shared.submission import AnswerProblem, Submission
 
 # What identifies the request itself: without these it is no response of any form, so intake answers 422.
 ENVELOPE_FIELDS = frozenset({"campaign", "source", "source_response_id"})

@@ -17,10 +17,10 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.intake.identity import code_only, content_hash, lao_key, submission_id
+from services.intake.submission import Submission
 from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionReceived
 from shared.geo import lao_summary
 from shared.outbox import OUTBOX, with_outbox
-from shared.submission import Submission
 
 PRODUCER = "intake"
 IDEMPOTENCY_INDEX = "idempotency_key"

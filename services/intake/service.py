@@ -10,7 +10,6 @@ from services.intake.limits import install_body_limit
 from services.intake.mapping import load_mappings
 from services.intake.ratelimit import RateLimiter
 from services.intake.repository import SubmissionStore
-from shared.errors import install_error_handlers
 from shared.logging import get_logger
 from shared.runtime import Component, Context, ServiceSpec
 from shared.secrets import digest_key
@@ -42,7 +41,6 @@ async def setup(context: Context) -> Component:
 
 
 def configure(app: FastAPI) -> None:
-    install_error_handlers(app)
     install_auth_errors(app)
     install_body_limit(app)
 
@@ -65,4 +63,5 @@ SPEC = ServiceSpec(
     setup=setup,
     routers=[router],
     configure_app=configure,
+    invalid_request_code="invalid_submission",
 )

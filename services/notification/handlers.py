@@ -63,12 +63,9 @@ from services.notification.templates import (
     TemplateBook,
     TemplateProblem,
 )
-from shared.bus import Handler, PermanentFailure
+from shared.bus import Handles, PermanentFailure
 from shared.campaign import Campaign, CampaignBook
 from shared.events import (
-    REGISTRY_UPDATED,
-    SCHEDULE_NOTICE_DUE,
-    SELECTION_PUBLISHED,
     SUBMISSION_RECEIVED,
     SUBMISSION_REJECTED,
     SUBMISSION_RETURNED,
@@ -85,10 +82,12 @@ from shared.events import (
     RegistryUpdated,
     SelectionEntry,
     SelectionPublished,
+    SubmissionReceived,
     SubmissionRef,
     SubmissionRejected,
     SubmissionReturned,
     SubmissionScored,
+    SubmissionValidated,
 )
 from shared.logging import get_logger
 from shared.outbox import OutboxRelay
@@ -199,10 +198,6 @@ class Notifier:
         self.max_attempts = max_attempts
         self.clock = clock
         self.claim_poll_seconds = claim_poll_seconds
-
-    def handlers(self) -> Mapping[str, Handler]:
-        return {**dict.fromkeys(READERS, self.on_submission), REGISTRY_UPDATED: self.on_registry,
-                SCHEDULE_NOTICE_DUE: self.on_notice_due, SELECTION_PUBLISHED: self.on_selection}
 
     # -- registry.updated --------------------------------------------------------------------------------
 
@@ -596,3 +591,18 @@ def _time_left(deadline: datetime, now: datetime) -> timedelta:
     unit = timedelta(hours=1) if left >= timedelta(days=1) else timedelta(minutes=1)
     return unit * round(left / unit)
 
+
+# What notification consumes (its queue's bindings, shared/topology.py): every submission event (the applicant's
+# notices, and its own area-progress model: who is done, who is still to chase), its own scheduler's command
+# (one office's reminder or digest is due), its copy of the registry (who has not submitted yet) and the final
+# selection (the winners, their provinces and districts, and those not selected hear it).
+HANDLES: Handles[Notifier] = {
+    SubmissionReceived: Notifier.on_submission,
+    SubmissionValidated: Notifier.on_submission,
+    SubmissionReturned: Notifier.on_submission,
+    SubmissionRejected: Notifier.on_submission,
+    SubmissionScored: Notifier.on_submission,
+    NoticeDue: Notifier.on_notice_due,
+    RegistryUpdated: Notifier.on_registry,
+    SelectionPublished: Notifier.on_selection,
+}

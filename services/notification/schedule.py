@@ -28,7 +28,7 @@ from shared.campaign import Campaign, CampaignBook
 from shared.events import Envelope, NoticeDue
 from shared.logging import get_logger
 from shared.outbox import OutboxRelay
-from shared.submission import THAI_TZ
+from shared.thai import THAI_TZ
 
 log = get_logger(__name__)
 PRODUCER = "notification"

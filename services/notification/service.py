@@ -9,14 +9,14 @@ import httpx
 
 from services.notification.api import router
 from services.notification.channels import Channel, LineChannel, WebhookChannel
-from services.notification.handlers import Notifier
+from services.notification.handlers import HANDLES, Notifier
 from services.notification.mailer import EmailChannel
 from services.notification.privacy import use_digest_key
 from services.notification.recipients import Routing
 from services.notification.repository import Directory, NotificationLog, ProgressModel, ScheduleBook
 from services.notification.schedule import Clock, Scheduler, utc_clock
 from services.notification.templates import TemplateBook
-from shared.errors import install_error_handlers
+from shared.bus import bind
 from shared.runtime import Component, Context, ServiceSpec
 from shared.secrets import digest_key
 
@@ -61,7 +61,7 @@ def make_spec(clock: Clock = utc_clock) -> ServiceSpec:
             await scheduler.stop()
             await http.aclose()
 
-        return Component(handlers=notifier.handlers(), outbox_collections=[log.notifications, schedule.slots],
+        return Component(handlers=bind(HANDLES, notifier), outbox_collections=[log.notifications, schedule.slots],
                          on_stop=stop,
                          state={"log": log, "notifier": notifier, "directory": directory, "progress": progress,
                                 "schedule": schedule, "scheduler": scheduler, "settings": settings})
@@ -88,7 +88,6 @@ def make_spec(clock: Clock = utc_clock) -> ServiceSpec:
         # More messages in hand than SMTP connections (SMTP_MAX_CONNECTIONS): each message waits on the store
         # several times, and those waits overlap (docs/performance.md).
         default_prefetch=64,
-        configure_app=install_error_handlers,
     )
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from shared.submission import THAI_TZ
-from shared.thai import BUDDHIST_ERA_OFFSET, to_thai_digits
+from shared.thai import BUDDHIST_ERA_OFFSET, THAI_TZ, to_thai_digits
 
 TH_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
              "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")

@@ -11,12 +11,12 @@ from fastapi.staticfiles import StaticFiles
 
 from services.reporting import access
 from services.reporting.api import router
+from services.reporting.handlers import HANDLES, ReportingHandlers
 from services.reporting.repository import ReadModels
 from services.reporting.selection_api import router as selection_router
 from services.reporting.tokens import TokenBook
 from services.reporting.unidentified import router as unidentified_router
-from shared.errors import install_error_handlers
-from shared.events import EVENT_MODELS
+from shared.bus import bind
 from shared.runtime import Component, Context, ServiceSpec
 from shared.secrets import digest_key
 
@@ -28,17 +28,14 @@ async def setup(context: Context) -> Component:
     await read_models.create_indexes()
     tokens = TokenBook(context.store.collection("api_tokens"), digest_key(context.settings),
                        context.settings.reporting_token_cache_seconds)
-    # Every event type of the contracts; the bus acks any other type it is bound to without a handler.
-    handlers = dict.fromkeys(EVENT_MODELS, read_models.handle)
     # Offices' attachments of unidentified responses: the audit record carries its command to validation.
     attachments = context.store.collection("lao_attachments")
     await attachments.create_index([("submission_id", 1), ("requested_at", 1)], name="submission_time")
-    return Component(handlers=handlers, outbox_collections=[attachments],
+    return Component(handlers=bind(HANDLES, ReportingHandlers(read_models)), outbox_collections=[attachments],
                      state={"read_models": read_models, "tokens": tokens, "lao_attachments": attachments})
 
 
 def configure(app: FastAPI) -> None:
-    install_error_handlers(app)
     access.install(app)
     # The dashboard is static HTML/CSS/JS that reads only the API above, with the reader's own token.
     app.mount("/dashboard", StaticFiles(directory=DASHBOARD_DIR, html=True), name="dashboard")

@@ -22,8 +22,7 @@ from services.scoring.repository import Document, ScoringStore, revision_id, sco
 from services.scoring.rescoring import ActiveRubric, active_rubric, rescore_commands
 from services.scoring.review import current_marks
 from services.scoring.rubric import Rubric, RubricBook, ScoreResult, UnknownRubric, score
-from shared import events
-from shared.bus import Handler, PermanentFailure
+from shared.bus import Handles, PermanentFailure
 from shared.campaign import CampaignBook, UnknownCampaign
 from shared.events import (
     SUBMISSION_RETURNED,
@@ -240,18 +239,21 @@ class ScoringHandlers:
             submission_id=record["submission_id"], revision=record["revision"], campaign=record["campaign"],
             lao=LaoSummary.model_validate(record["lao"]), contact=ContactSummary.model_validate(record["contact"]),
             rubric_version=result.rubric_version, total=result.total, max_total=result.max_total, tier=result.tier,
-            size_group=result.size_group, size_group_flagged=result.size_group_flagged, criteria=result.criteria,
+            size_group=result.size_group, size_group_flagged=result.size_group_flagged,
+            size_group_th=result.size_group_th or None, size_group_en=result.size_group_en or None,
+            criteria=result.criteria,
             trigger=trigger, score_version=version, manual_pending=result.manual_pending,
         )
         return Envelope.build(scored, producer=PRODUCER, correlation_id=record["submission_id"], causation=causation)
 
 
-def handler_map(handlers: ScoringHandlers) -> dict[str, Handler]:
-    return {
-        events.SUBMISSION_VALIDATED: handlers.on_validated,
-        events.SUBMISSION_RETURNED: handlers.on_not_passed,
-        events.SUBMISSION_REJECTED: handlers.on_not_passed,
-        events.SCORING_RESCORE_RUN_REQUESTED: handlers.on_rescore_run,
-        events.SCORING_RESCORE_REQUESTED: handlers.on_rescore,
-        events.SCORING_REVIEW_RECORDED: handlers.on_review,
-    }
+# What scoring consumes (its queue's bindings, shared/topology.py). Returned and rejected revisions too: a newer
+# revision that did not pass supersedes an older scored one.
+HANDLES: Handles[ScoringHandlers] = {
+    SubmissionValidated: ScoringHandlers.on_validated,
+    SubmissionReturned: ScoringHandlers.on_not_passed,
+    SubmissionRejected: ScoringHandlers.on_not_passed,
+    RescoreRunRequested: ScoringHandlers.on_rescore_run,
+    RescoreRequested: ScoringHandlers.on_rescore,
+    ReviewRecorded: ScoringHandlers.on_review,
+}

@@ -300,6 +300,10 @@ class GroupName(_Strict):
     en: Title
 
 
+# The name of the group of LAOs whose size is not known (no rubric names it).
+UNKNOWN_GROUP_NAME = GroupName(th="ไม่ทราบขนาด", en="size unknown")
+
+
 class SizeGroups(_Strict):
     names: dict[Key, GroupName] = Field(min_length=1)
     fallback_by_lao_type: dict[str, str] = Field(default_factory=dict)
@@ -570,6 +574,8 @@ class ScoreResult(BaseModel):
     size_group: str
     size_group_flagged: bool = Field(description="True when the size group is a fallback from the LAO type "
                                                  "or unknown")
+    size_group_th: str = Field(default="", description="The group's Thai name, from the rubric")
+    size_group_en: str = Field(default="", description="The group's English name, from the rubric")
     manual_pending: list[str] = Field(default_factory=list,
                                       description="Manual criteria the committee has not scored yet")
     sections: dict[str, float] = Field(default_factory=dict,
@@ -817,6 +823,11 @@ def _entered_points(rubric: Rubric, manual_points: Mapping[str, float] | None) -
     return entered
 
 
+def group_name(rubric: Rubric, group: str) -> GroupName:
+    """A size group's Thai and English names as the rubric gives them (the unknown group's own otherwise)."""
+    return rubric.size_groups.names.get(group, UNKNOWN_GROUP_NAME)
+
+
 def size_group_of(rubric: Rubric, *, lao_type: str | None, size_class: str | None = None) -> tuple[str, bool]:
     """(group, flagged): DLA's size class when given and understood, else the rubric's fallback from the LAO
     type (flagged), else `unknown` (flagged)."""
@@ -902,6 +913,8 @@ def score(submission: Submission, rubric: Rubric, *, lao_type: str | None, size_
         tier=tier_of(rubric, total),
         size_group=size_group,
         size_group_flagged=flagged,
+        size_group_th=group_name(rubric, size_group).th,
+        size_group_en=group_name(rubric, size_group).en,
         manual_pending=[key for key in rubric.manual_keys if key not in entered and key not in judgements],
         sections={key: float(value) for key, value in section_points.items()},
     )

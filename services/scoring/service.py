@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
-from services.scoring import admin_api, api, errors, reviewer_api, selection_api
-from services.scoring.handlers import ScoringHandlers, handler_map
+from services.scoring import admin_api, api, reviewer_api, selection_api
+from services.scoring.handlers import HANDLES, ScoringHandlers
 from services.scoring.repository import ScoringStore
 from services.scoring.rubric import UnknownRubric, load_rubric_book
 from services.scoring.workspace import admin_pages as workspace_admin_pages
 from services.scoring.workspace import routes as workspace_routes
 from services.scoring.workspace.store import WorkspaceStore
+from shared.bus import bind
 from shared.logging import get_logger
 from shared.runtime import Component, Context, ServiceSpec
 from shared.secrets import digest_key
@@ -32,7 +33,7 @@ async def setup(context: Context) -> Component:
             log.warning("a campaign names a rubric this service does not have", campaign=key, error=str(error))
     handlers = ScoringHandlers(store, context.campaigns, rubrics, context.relay)
     return Component(
-        handlers=handler_map(handlers),
+        handlers=bind(HANDLES, handlers),
         outbox_collections=store.outbox_collections,
         state={"store": store, "scores": store.scores, "rubrics": rubrics, "workspace": workspace},
     )
@@ -47,5 +48,5 @@ SPEC = ServiceSpec(
     setup=setup,
     routers=[api.router, admin_api.router, reviewer_api.router, selection_api.router, workspace_routes.router,
              workspace_admin_pages.router],
-    configure_app=errors.install,
+
 )

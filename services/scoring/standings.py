@@ -9,7 +9,7 @@ from typing import Any
 
 from services.scoring.ranking import Movement, Ranked, Standing, compare, rankings, tie_breaks
 from services.scoring.repository import Document, ScoringStore
-from services.scoring.rubric import UNKNOWN_SIZE_GROUP, Rubric
+from services.scoring.rubric import UNKNOWN_GROUP_NAME, UNKNOWN_SIZE_GROUP, Rubric
 
 
 def _lao(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def standing_of(document: Document) -> Standing:
 def group_names(rubric: Rubric | None) -> dict[str, dict[str, str]]:
     names = {key: {"th": name.th, "en": name.en} for key, name in (rubric.size_groups.names.items()
                                                                     if rubric else [])}
-    names[UNKNOWN_SIZE_GROUP] = {"th": "ไม่ทราบขนาด", "en": "size unknown"}
+    names[UNKNOWN_SIZE_GROUP] = {"th": UNKNOWN_GROUP_NAME.th, "en": UNKNOWN_GROUP_NAME.en}
     return names
 
 

@@ -20,7 +20,7 @@ from services.validation.matching import RegistryLao, lookup_code
 from services.validation.registry.repository import RegistryRepository
 from services.validation.rules import OfficeAttachment, validate
 from shared import geo
-from shared.bus import PermanentFailure
+from shared.bus import Handles, PermanentFailure
 from shared.campaign import CampaignBook, UnknownCampaign
 from shared.events import (
     ContactSummary,
@@ -168,3 +168,10 @@ def _with_lao(submission: Submission, attachment: OfficeAttachment, known: Regis
     if known is not None:
         update.update(name=known.name, province=known.province_code, district=known.district_code)
     return submission.model_copy(update={"lao": submission.lao.model_copy(update=update)})
+
+
+# What validation consumes (its queue's bindings, shared/topology.py): each event model and the method that takes it.
+HANDLES: Handles[ValidationHandlers] = {
+    SubmissionReceived: ValidationHandlers.on_received,
+    LaoAttachRequested: ValidationHandlers.on_attach_requested,
+}

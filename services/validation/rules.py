@@ -30,7 +30,8 @@ from shared.events import (
     Issue,
     LaoSummary,
 )
-from shared.submission import THAI_TZ, Submission
+from shared.submission import Submission
+from shared.thai import THAI_TZ
 
 Severity = Literal["reject", "return", "warning"]
 Outcome = Literal["validated", "returned", "rejected"]

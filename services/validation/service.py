@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from services.validation.api import router
-from services.validation.handlers import ValidationHandlers
+from services.validation.handlers import HANDLES, ValidationHandlers
 from services.validation.registry.api import router as registry_router
 from services.validation.registry.repository import RegistryRepository
-from shared import events
-from shared.errors import install_error_handlers
+from shared.bus import bind
 from shared.runtime import Component, Context, ServiceSpec
 
 
@@ -22,8 +21,7 @@ async def setup(context: Context) -> Component:
                                   context.store.collection("lao_attachments"))
     await handlers.create_indexes()
     return Component(
-        handlers={events.SUBMISSION_RECEIVED: handlers.on_received,
-                  events.VALIDATION_LAO_ATTACH_REQUESTED: handlers.on_attach_requested},
+        handlers=bind(HANDLES, handlers),
         # Registry imports (CLI or API) leave their registry.updated events in their import record.
         outbox_collections=[results, registry.imports],
         state={"results": results, "registry": registry},
@@ -37,5 +35,4 @@ SPEC = ServiceSpec(
     description="ตรวจสอบคุณสมบัติ กำหนดเวลา และความครบถ้วนของข้อมูล / Eligibility, deadline and completeness checks.",
     setup=setup,
     routers=[router, registry_router],
-    configure_app=install_error_handlers,
 )

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from shared.bus import Bus
-from shared.topology import SUBSCRIPTIONS, Names
+from shared.topology import CONSUMERS, Names
 from tests.e2e.conftest import System
 from tests.support import canonical_submission, eventually, municipality_submission
 
@@ -144,7 +144,7 @@ async def _quiet(client: httpx.AsyncClient, system: System) -> None:
         channel = await connection.channel()
         for _ in range(100):
             depths = []
-            for service in SUBSCRIPTIONS:
+            for service in CONSUMERS:
                 queue = await channel.declare_queue(names.queue(service), passive=True)
                 depths.append(queue.declaration_result.message_count)
             if not any(depths):

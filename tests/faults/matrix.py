@@ -19,7 +19,7 @@ import aio_pika
 import httpx
 from pymongo import AsyncMongoClient
 
-from shared.topology import SUBSCRIPTIONS, Names
+from shared.topology import CONSUMERS, Names
 from tests.e2e.conftest import SERVICES, System
 from tests.support import eventually, municipality_submission
 
@@ -143,7 +143,7 @@ async def dead_letters(system: System) -> dict[str, int]:
     connection = await aio_pika.connect(system.namespace.infra.amqp_url)
     counts: dict[str, int] = {}
     try:
-        for service in SUBSCRIPTIONS:
+        for service in CONSUMERS:
             channel = await connection.channel()
             queue = await channel.declare_queue(names.dead_letter_queue(service), passive=True)
             counts[service] = queue.declaration_result.message_count or 0

@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from services.intake.submission import Submission
 from services.scoring.rubric import default_rubric_dir
 from services.scoring.service import SPEC as SCORING
 from shared import metrics
 from shared.bus import Bus
 from shared.events import ContactSummary, Envelope, Issue, LaoSummary, SubmissionReturned, SubmissionValidated
-from shared.submission import Submission
 from tests.support import InProcessService, Namespace, canonical_submission
 
 ADMIN_TOKEN = "scoring-admin-token-for-tests-01"

@@ -15,6 +15,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from devtools.infra import free_port
+from services.intake.submission import Submission
 from services.notification.mailer import message_id
 from services.notification.service import SPEC
 from shared.bus import Bus
@@ -30,7 +31,6 @@ from shared.events import (
     SubmissionReturned,
     SubmissionScored,
 )
-from shared.submission import Submission
 from shared.topology import Names
 from tests.support import InProcessService, Namespace, SmtpSink, canonical_submission, eventually
 

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.intake.submission import Submission
 from services.notification.service import make_spec
 from shared.bus import Bus
 from shared.events import (
@@ -30,7 +31,6 @@ from shared.events import (
     SubmissionReturned,
     SubmissionValidated,
 )
-from shared.submission import Submission
 from tests.integration.test_notification import body, outcome_events, subject
 from tests.integration.test_notification_channels import ADMIN_TOKEN, import_directory
 from tests.support import ROOT, InProcessService, Namespace, SmtpSink, canonical_submission, eventually

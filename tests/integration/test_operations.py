@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import httpx
 
 from services.intake.service import SPEC as INTAKE
+from services.intake.submission import Submission
 from shared.bus import Bus
 from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionReceived
-from shared.submission import Submission
 from tests.support import ARTIFACTS, InProcessService, Namespace, ServiceProcess, eventually, municipality_submission
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from services.intake.submission import Submission
 from services.reporting.service import SPEC
 from shared.bus import Bus
 from shared.events import (
@@ -24,7 +25,6 @@ from shared.events import (
     SubmissionScored,
     SubmissionValidated,
 )
-from shared.submission import Submission
 from tests.support import InProcessService, Namespace, eventually
 
 CAMPAIGN = "fy2568"

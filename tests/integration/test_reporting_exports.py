@@ -8,10 +8,10 @@ import io
 
 from openpyxl import load_workbook
 
+from services.intake.submission import Submission
 from services.reporting import exports
 from services.reporting.sample import CAMPAIGN, history
 from shared.events import Envelope
-from shared.submission import Submission
 from tests.integration.test_reporting import publish_all, reporting
 from tests.support import Namespace
 

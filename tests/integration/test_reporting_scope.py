@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from services.intake.submission import Submission
 from services.reporting.api import EXPORT_TABLES
 from services.reporting.sample import CAMPAIGN, history
 from services.reporting.service import SPEC
 from services.reporting.tokens import Scope, TokenBook
 from shared.bus import Bus
 from shared.events import ContactSummary, Envelope, Issue, LaoSummary, SubmissionReceived, SubmissionReturned
-from shared.submission import Submission
 from tests.browser.tools import need_weasyprint
 from tests.integration.test_reporting import publish_all
 from tests.support import Infra, InProcessService, Namespace

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from services.intake.submission import Submission
 from services.reporting.service import SPEC
 from services.reporting.tokens import Scope, TokenBook
 from shared.bus import Bus
@@ -24,7 +25,6 @@ from shared.events import (
     SubmissionReceived,
     SubmissionReturned,
 )
-from shared.submission import Submission
 from tests.integration.test_reporting import publish_all
 from tests.support import InProcessService, Namespace, drain, eventually
 

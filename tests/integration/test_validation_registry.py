@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from services.intake.submission import Submission
 from services.validation.service import SPEC as VALIDATION
 from shared.bus import Bus
 from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionReceived
-from shared.submission import Submission
 from tests.integration.test_registry_import import SAMPLE, SIZES, TOKEN, drain, upload
 from tests.support import ROOT, InProcessService, Namespace, canonical_submission, eventually, http_client
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from services.intake.submission import Submission
 from services.scoring.service import SPEC as SCORING
 from services.validation.service import SPEC as VALIDATION
 from shared.bus import Bus
 from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionReceived
-from shared.submission import Submission
 from tests.support import InProcessService, Namespace, canonical_submission, drain, eventually
 
 

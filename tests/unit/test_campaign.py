@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shared.campaign import BUILTIN_DIR, CampaignBook, UnknownCampaign, load_campaigns
-from shared.submission import THAI_TZ
+from shared.thai import THAI_TZ
 
 TEST_CAMPAIGNS = Path(__file__).resolve().parents[1] / "data" / "campaigns"
 

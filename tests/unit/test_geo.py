@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from services.intake.submission import Lao
 from shared.geo import find_districts, lao_summary, resolve_district, resolve_province
-from shared.submission import Lao
 
 
 @pytest.mark.parametrize(

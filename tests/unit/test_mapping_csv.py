@@ -16,7 +16,7 @@ import pytest
 from services.intake.imports import ImportRefused, csv_rows, import_rows
 from services.intake.mapping import load_mappings
 from services.intake.repository import Accepted
-from shared.submission import Submission
+from services.intake.submission import Submission
 
 REFERENCE = load_mappings().get("reference-form")
 assert REFERENCE is not None

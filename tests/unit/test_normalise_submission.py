@@ -16,7 +16,8 @@ from services.intake.normalise import (
     canonical_submission,
     implausible_time,
 )
-from shared.submission import THAI_TZ, Lao, Submission
+from services.intake.submission import Lao, Submission
+from shared.thai import THAI_TZ
 
 BASE: dict[str, Any] = {
     "campaign": "fy2568", "source": "api", "source_response_id": "resp-1",

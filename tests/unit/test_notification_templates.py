@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from services.intake.submission import Submission
 from services.notification.area import build_report
 from services.notification.channels import DeliveryError
 from services.notification.handlers import Applicant, read, submission_context
@@ -39,7 +40,6 @@ from shared.events import (
     SubmissionScored,
 )
 from shared.settings import Settings
-from shared.submission import Submission
 
 BOOK = TemplateBook()
 CAMPAIGN = load_campaigns(None).get("fy2568")

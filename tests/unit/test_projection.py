@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.intake.submission import Submission
 from services.reporting.projection import apply, public
 from shared.events import (
     ContactSummary,
@@ -22,7 +23,6 @@ from shared.events import (
     SubmissionScored,
     SubmissionValidated,
 )
-from shared.submission import Submission
 
 SID = "fy2568-sub-1"
 T0 = datetime(2025, 11, 24, 3, 0, tzinfo=UTC)

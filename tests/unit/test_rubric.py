@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from services.intake.submission import Submission
 from services.scoring.rubric import (
     SUBMISSION_FIELDS,
     Rubric,
@@ -29,7 +30,6 @@ from services.scoring.rubric import (
 )
 from shared.campaign import load_campaigns
 from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionScored
-from shared.submission import Submission
 
 DEFAULT_RUBRIC = default_rubric_dir() / "fy2568-v1.toml"
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from services.intake.reading import read_submission
+from services.intake.submission import Project
 from shared import thai
 from shared.errors import thai_message
-from shared.submission import Project
 from shared.thai_numbers import NumberReading, read_amount, read_count
 
 CORPUS = Path(__file__).parents[1] / "data" / "thai_numbers" / "corpus.csv"

@@ -13,10 +13,10 @@ import pytest
 
 from services.intake.mapping import load_mappings
 from services.intake.reading import read_submission
+from services.intake.submission import Submission
 from services.validation import catalogue
 from services.validation.matching import RegistryLao, RegistryLookup
 from services.validation.rules import CATALOGUE, OfficeAttachment, Verdict, validate
-from shared.submission import Submission
 from tests.unit.test_matching import lookup
 from tests.unit.test_validation_rules import CHAIYAPHUM_TOWN, FY2568, FY2568_ACCEPTING_LATE, RECEIVED, submission
 

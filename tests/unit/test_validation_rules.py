@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from services.intake.submission import Lao, Submission
 from services.validation import rules
 from services.validation.rules import CATALOGUE, Verdict, validate
 from shared.campaign import Campaign
 from shared.events import SUBMISSION_REJECTED, SUBMISSION_RETURNED, SUBMISSION_VALIDATED, Issue
-from shared.submission import Lao, Submission
 
 # FY2568 as DLA's letter sets it: opens 21 Oct 2568, deadline Tuesday 25 Nov 2568 23:00 Thai time.
 FY2568 = Campaign(

@@ -1,0 +1,48 @@
+"""Reporting's message handlers: every domain event of the contracts feeds its read models.
+
+    submission.*        one submission's status, revisions, issues and score; its area's figures
+    notification.*      the delivery status shown beside each submission and each office's notices
+    registry.updated    the expected municipalities of each district (a province's LAOs replaced whole)
+    selection.published DLA's final selection, shown in the dashboard and the documents
+
+Each event is logged once by its id and projected (services/reporting/repository.py), so a redelivered or
+out-of-order event never changes the figures.
+"""
+
+from __future__ import annotations
+
+from services.reporting.repository import ReadModels
+from shared.bus import Handles
+from shared.events import (
+    AreaNotificationFailed,
+    AreaNotificationSent,
+    Envelope,
+    NotificationFailed,
+    NotificationSent,
+    RegistryUpdated,
+    SelectionPublished,
+    SubmissionReceived,
+    SubmissionRejected,
+    SubmissionReturned,
+    SubmissionScored,
+    SubmissionValidated,
+)
+
+
+class ReportingHandlers:
+    def __init__(self, read_models: ReadModels) -> None:
+        self.read_models = read_models
+
+    async def on_event(self, envelope: Envelope) -> None:
+        """Log and project one event; returns only once every write is done (the bus acks after this)."""
+        await self.read_models.handle(envelope)
+
+
+# What reporting consumes (its queue's bindings, shared/topology.py): every domain event, none of the commands
+# the other services send themselves.
+HANDLES: Handles[ReportingHandlers] = dict.fromkeys(
+    (SubmissionReceived, SubmissionValidated, SubmissionReturned, SubmissionRejected, SubmissionScored,
+     NotificationSent, NotificationFailed, AreaNotificationSent, AreaNotificationFailed, RegistryUpdated,
+     SelectionPublished),
+    ReportingHandlers.on_event,
+)
