@@ -35,7 +35,7 @@ schemas: install
 
 # Documents generated from the code: event schemas and the validation rule catalogue.
 docs: schemas
-	$(PY) -m services.validation.catalogue docs/validation-rules.md
+	$(PY) -m services.validation.rules docs/validation-rules.md
 
 # Reporting's freshness at a steady load (docs/reporting.md): intake to the province's view.
 bench-freshness: install

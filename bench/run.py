@@ -24,8 +24,9 @@ import httpx
 import psutil
 
 from bench import generate, raw
-from bench.system import ROOT, System
+from bench.system import System
 from devtools.infra import DEFAULT_AMQP_URL, start_secantus
+from devtools.processes import ROOT
 
 FINAL = ("scored", "returned", "rejected")
 

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +19,12 @@ import psutil
 from pymongo import AsyncMongoClient
 from pymongo.errors import OperationFailure
 
-from devtools.infra import drop_namespace, free_port, wait_for_port
+from devtools.infra import drop_namespace, free_port, start_mail_server
+from devtools.processes import SERVICES, ServiceProcess, stop_all
+from devtools.processes import stop as stop_process
 from shared.settings import Settings
 from shared.topology import CONSUMERS, Names
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ("intake", "validation", "scoring", "notification", "reporting")
 _TOP_OPS = ("queries", "getmore", "insert", "update", "remove", "commands")
 _SAMPLE = re.compile(r'^(smartcity_[a-z_]+_total)\{([^}]*)\} ([0-9.e+]+)$', re.M)
 
@@ -36,60 +35,37 @@ class System:
     mongodb_url: str
     log_dir: Path
     namespace: str = field(default_factory=lambda: "bench" + uuid.uuid4().hex[:8])
-    ports: dict[str, int] = field(default_factory=dict)
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    processes: dict[str, ServiceProcess] = field(default_factory=dict)
     smtp: subprocess.Popen[bytes] | None = None
     env_extra: dict[str, str] = field(default_factory=dict)
     # Other processes whose CPU and memory belong in the report (the local store, when started here).
     extra_pids: dict[str, int] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{self.ports[service]}"
+        return self.processes[service].url
 
     def start(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         smtp_port = free_port()
-        self.smtp = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}",
-                                      "-c", "aiosmtpd.handlers.Sink"], cwd=ROOT)
-        wait_for_port("127.0.0.1", smtp_port)
+        self.smtp = start_mail_server(smtp_port, "aiosmtpd.handlers.Sink")
         for service in SERVICES:
-            self.ports[service] = free_port()
             env = {**os.environ, "SERVICE_NAME": service, "ENVIRONMENT": "test", "LOG_LEVEL": "WARNING",
                    "AMQP_URL": self.amqp_url, "MONGODB_URL": self.mongodb_url,
                    "MONGODB_DB_PREFIX": self.namespace, "BUS_NAMESPACE": self.namespace,
-                   "HTTP_PORT": str(self.ports[service]), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+                   "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
                    "INTAKE_AUTH_REQUIRED": "false", "REPORTING_AUTH_REQUIRED": "false",
                    # The benchmark measures capacity, not the per-sender limit that protects it.
                    "INTAKE_RATE_PER_SECOND": "100000", "INTAKE_RATE_BURST": "100000", **self.env_extra}
-            log = open(self.log_dir / f"{service}.log", "ab")
-            self.processes[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
-                                                       cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        for service in SERVICES:
-            deadline = time.monotonic() + 90
-            while True:
-                if self.processes[service].poll() is not None:
-                    raise RuntimeError(f"{service} exited; see {self.log_dir / (service + '.log')}")
-                try:
-                    if httpx.get(f"{self.url(service)}/health/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{service} not ready")
-                time.sleep(0.2)
+            self.processes[service] = ServiceProcess(service, free_port(), env,
+                                                     log_path=self.log_dir / f"{service}.log")
+            self.processes[service].start()
+        for process in self.processes.values():
+            process.wait_ready(timeout=90)
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(self.processes.values(), timeout=30)
         if self.smtp is not None:
-            self.smtp.terminate()
-            self.smtp.wait(timeout=10)
+            stop_process(self.smtp, timeout=10)
 
     async def cleanup(self) -> None:
         await drop_namespace(self.amqp_url, self.mongodb_url, self.namespace, Settings.model_fields[
@@ -150,7 +126,8 @@ class System:
     def resources(self) -> dict[str, dict[str, float]]:
         """CPU seconds used so far and resident memory now, per service process."""
         found = {}
-        pids = {service: process.pid for service, process in self.processes.items()} | self.extra_pids
+        pids = {service: process.process.pid for service, process in self.processes.items()
+                if process.process is not None} | self.extra_pids
         for service, pid in pids.items():
             try:
                 handle = psutil.Process(pid)

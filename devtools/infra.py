@@ -1,11 +1,10 @@
 """Local infrastructure for development and tests: a SecantusDB server (the MongoDB wire-compatible
-store used here when no mongod or Docker is available), free ports, and waiting for a socket."""
+store used here when no mongod or Docker is available), a local SMTP server, free ports, and waiting for a
+socket."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from devtools import processes
 from shared.localdefaults import LOCAL_AMQP_URL
 
 DEFAULT_AMQP_URL = LOCAL_AMQP_URL
@@ -74,13 +74,7 @@ class MongoServer:
     log_path: Path | None
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process, timeout=15)
 
 
 def start_secantus(storage: str, *, port: int | None = None, log_path: Path | None = None) -> MongoServer:
@@ -88,22 +82,35 @@ def start_secantus(storage: str, *, port: int | None = None, log_path: Path | No
     port = port or free_port()
     if storage != ":memory:":
         Path(storage).mkdir(parents=True, exist_ok=True)
-    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
-    process = subprocess.Popen(
+    process = processes.start(
         [*secantusd_command(), "--host", "127.0.0.1", "--port", str(port), "--storage-path", storage,
          "--log-level", "WARNING"],
-        stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ},
+        output=log_path or subprocess.DEVNULL, new_session=True, cwd=None,
     )
     try:
         wait_for_port("127.0.0.1", port, timeout=60)
     except TimeoutError:
-        process.kill()
+        processes.kill(process)
         raise
     # retryWrites=false: SecantusDB keeps a record of every retryable write for 30 minutes and scans all of
     # them (up to 10,000, sorting them once full) on each new write, which made that bookkeeping the largest
     # single cost of its CPU under load (docs/performance.md). Against mongod the services keep the
     # driver's default, retryable writes on; every handler is idempotent and retried by the bus either way.
     return MongoServer(f"mongodb://127.0.0.1:{port}/?directConnection=true&retryWrites=false", process, log_path)
+
+
+def start_mail_server(port: int, *handler: str, new_session: bool = False) -> subprocess.Popen[bytes]:
+    """A local SMTP server (aiosmtpd) on 127.0.0.1:`port`, once it listens; `handler` is its handler class and
+    arguments: `aiosmtpd.handlers.Sink` drops every message, `aiosmtpd.handlers.Mailbox DIR` keeps them in a
+    Maildir. Stop it with `processes.stop`."""
+    process = processes.start([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", *handler],
+                              new_session=new_session)
+    try:
+        wait_for_port("127.0.0.1", port, timeout=30)
+    except TimeoutError:
+        processes.kill(process)
+        raise
+    return process
 
 
 def docker_available() -> bool:

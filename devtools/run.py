@@ -19,11 +19,9 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import IO
 
-import httpx
-
+from devtools import processes
 from devtools.infra import (
     DEFAULT_AMQP_URL,
     LOCAL_HOSTS,
@@ -31,13 +29,14 @@ from devtools.infra import (
     free_port,
     port_answers,
     secantusd_command,
+    start_mail_server,
     start_secantus,
     url_address,
     wait_for_port,
 )
+from devtools.processes import ROOT, ServiceProcess
 from shared.localdefaults import LOCAL_MONGODB_PORT
 
-ROOT = Path(__file__).resolve().parent.parent
 SERVICES = [("intake", 8001), ("validation", 8002), ("scoring", 8003), ("notification", 8004),
             ("reporting", 8005)]
 COLOURS = ["\033[36m", "\033[33m", "\033[35m", "\033[32m", "\033[34m"]
@@ -214,19 +213,18 @@ def main() -> int:
         maildir = ROOT / ".data" / "mail"
         maildir.parent.mkdir(parents=True, exist_ok=True)
         port = int(env.get("SMTP_PORT", "1025"))
-        mail_sink = subprocess.Popen(
-            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c",
-             "aiosmtpd.handlers.Mailbox", str(maildir)], cwd=ROOT, start_new_session=True,
-        )
-        wait_for_port("127.0.0.1", port, timeout=30)
+        mail_sink = start_mail_server(port, "aiosmtpd.handlers.Mailbox", str(maildir), new_session=True)
         env.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)})
         print(f"e-mails are kept in {maildir} (a local SMTP server on 127.0.0.1:{port})")
-    processes: dict[str, subprocess.Popen[bytes]] = {}
+    services: dict[str, ServiceProcess] = {}
     stopping = False
 
     def stop(*_: object) -> None:
         nonlocal stopping
         stopping = True
+
+    def killed(service: ServiceProcess) -> None:
+        print(f"{service.service} did not stop in 30s; killing", file=sys.stderr)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
@@ -236,26 +234,13 @@ def main() -> int:
             if not _port_free(port):
                 print(f"port {port} for {name} is taken: stop what uses it first", file=sys.stderr)
                 return 1
-            child = subprocess.Popen(
-                [sys.executable, "-m", f"services.{name}"], cwd=ROOT, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, env={**env, "HTTP_PORT": str(port)}, start_new_session=True,
-            )
-            processes[name] = child
-            assert child.stdout is not None
-            threading.Thread(target=_pipe, args=(name, colour, child.stdout), daemon=True).start()
-        for name, port in SERVICES:
-            deadline = time.monotonic() + 90
-            while not stopping:
-                if processes[name].poll() is not None:
-                    raise RuntimeError(f"{name} exited with {processes[name].returncode} while starting")
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{name} not ready after 90s")
-                time.sleep(0.2)
+            service = ServiceProcess(name, port, env, pipe=True, new_session=True)
+            service.start()
+            services[name] = service
+            threading.Thread(target=_pipe, args=(name, colour, service.stdout), daemon=True).start()
+        for service in services.values():
+            if not service.wait_ready(timeout=90, cancelled=lambda: stopping):
+                break
         if not stopping:
             print("\nSmart City selection is running:")
             print("  intake API      http://127.0.0.1:8001/docs   (POST /v1/submissions)")
@@ -268,9 +253,9 @@ def main() -> int:
             print(f"  SMTP            {env['SMTP_HOST']}:{env['SMTP_PORT']}")
             print("Press Ctrl-C to stop.\n")
         while not stopping:
-            for name, child in processes.items():
-                if child.poll() is not None:
-                    print(f"{name} exited unexpectedly with {child.returncode}; stopping", file=sys.stderr)
+            for name, service in services.items():
+                if not service.running:
+                    print(f"{name} exited unexpectedly with {service.returncode}; stopping", file=sys.stderr)
                     stopping, exit_code = True, 1
             time.sleep(0.5)
     except RuntimeError as error:
@@ -278,20 +263,11 @@ def main() -> int:
         exit_code = 1
     finally:
         print("stopping services...")
-        for child in processes.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for name, child in processes.items():
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                print(f"{name} did not stop in 30s; killing", file=sys.stderr)
-                child.kill()
+        processes.stop_all(services.values(), timeout=30, on_kill=killed)
         if mongo is not None:
             mongo.stop()
         if mail_sink is not None:
-            mail_sink.terminate()
-            mail_sink.wait(timeout=10)
+            processes.stop(mail_sink, timeout=10)
         print("stopped")
     return exit_code
 

@@ -1,6 +1,7 @@
 """Infrastructure for the whole suite, chosen as docs/testing.md says: URLs from the environment
 (AMQP_URL, MONGODB_URL); else testcontainers when a Docker engine answers; else the local RabbitMQ and a
-SecantusDB server started for this test session."""
+SecantusDB server started for this test session; and what most tests take from it: their own namespace, an
+SMTP sink, and a bus that publishes as a test."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from devtools.infra import DEFAULT_AMQP_URL, docker_available, start_secantus
+from shared.bus import Bus
 from tests.support import Infra, Namespace, SmtpSink
 
 
@@ -58,3 +60,12 @@ def smtp() -> Iterator[SmtpSink]:
     sink.start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+async def publisher(namespace: Namespace) -> AsyncIterator[Bus]:
+    """A bus in the test's namespace that publishes events as `test-publisher` (it consumes nothing)."""
+    bus = Bus(namespace.settings("test-publisher"), "test-publisher")
+    await bus.connect()
+    yield bus
+    await bus.close()

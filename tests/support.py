@@ -7,9 +7,6 @@ import asyncio
 import contextlib
 import copy
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -24,7 +21,8 @@ import httpx
 import uvicorn
 from aiosmtpd.controller import Controller
 
-from devtools.infra import drop_namespace, free_port, wait_for_port
+from devtools import processes
+from devtools.infra import drop_namespace, free_port
 from services.intake import examples
 from shared.events import Envelope
 from shared.runtime import ServiceSpec, create_app
@@ -35,14 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RETRY_DELAYS_MS = (50, 100)  # short, so the dead-letter path runs in well under a second
 ARTIFACTS = ROOT / "test-artifacts"
 T = TypeVar("T")
-
-SERVICE_MODULES = {
-    "intake": "services.intake",
-    "validation": "services.validation",
-    "scoring": "services.scoring",
-    "notification": "services.notification",
-    "reporting": "services.reporting",
-}
 
 
 @dataclass
@@ -142,56 +132,22 @@ class InProcessService:
         return self.app.state.context
 
 
-class ServiceProcess:
-    """A service as its own OS process, as in production: `python -m services.<name>`."""
+class ServiceProcess(processes.ServiceProcess):
+    """A service as its own OS process, as in production: `python -m services.<name>` in the namespace, on a free
+    port, its output appended to `<log_dir>/<service>.log`."""
+
+    log_path: Path
 
     def __init__(self, service: str, namespace: Namespace, log_dir: Path, **env: str) -> None:
-        self.service = service
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, **namespace.env(service, HTTP_PORT=str(self.port), **env)}
-        self.log_path = log_dir / f"{service}.log"
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(service, free_port(), {**os.environ, **namespace.env(service, **env)},
+                         log_path=log_dir / f"{service}.log")
 
-    def start(self) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", SERVICE_MODULES[self.service]], env=self.env,
-                                        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        wait_for_port("127.0.0.1", self.port, timeout=timeout)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None and self.process.poll() is None, self.logs()
-            try:
-                if httpx.get(f"{self.url}/health/ready", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"{self.service} not ready:\n{self.logs()}")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown hook runs, as when a machine dies."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
+    def wait_ready(self, timeout: float = 60, *, interval: float = 0.1,
+                   cancelled: Callable[[], bool] = lambda: False) -> bool:
+        return super().wait_ready(timeout, interval=interval, cancelled=cancelled)
 
     def stop(self, timeout: float = 20) -> int | None:
-        if self.process is None:
-            return None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
-
-    def logs(self) -> str:
-        return self.log_path.read_text(errors="replace")[-6000:] if self.log_path.exists() else ""
+        return super().stop(timeout)
 
 
 class SmtpSink:

@@ -1,6 +1,6 @@
 """Intake's API keys for operators: `python -m services.intake.apikeys create|list|revoke`.
 
-A key is shown once, when it is created; the store keeps only its SHA-256. Reads MONGODB_URL (and the
+A key is shown once, when it is created; the store keeps only its keyed digest. Reads MONGODB_URL (and the
 other settings) from the environment like the service itself.
 """
 
@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.intake.auth import SCOPES, ApiKeys
+from services.intake.auth import SCOPES
+from services.intake.repository import ApiKeys
 from shared.localdefaults import use_local_defaults
 from shared.secrets import digest_key
 from shared.settings import Settings, settings_error_text

@@ -12,26 +12,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from fastapi import Request
 from pydantic import SecretStr
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
-from shared.secrets import keyed_digest, legacy_digest
+from shared.errors import Forbidden, Refused
 from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from services.intake.repository import ApiKeys, ReplayGuard
 
 SIGNATURE_HEADER = "X-Smartcity-Signature"
 TIMESTAMP_HEADER = "X-Smartcity-Timestamp"
 SOURCE_HEADER = "X-Smartcity-Source"
 API_KEY_HEADER = "X-API-Key"
-KEY_PREFIX = "sck_"
 
 Scope = Literal["submit", "import", "read"]
 SCOPES: tuple[Scope, ...] = ("submit", "import", "read")
@@ -39,15 +37,10 @@ _SCOPE_WORDS_TH = {"submit": "ส่งข้อมูล", "import": "นำเ
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
-class AuthError(Exception):
-    """A refusal a sender can act on: 401 (who are you?) or 403 (not you, not this)."""
-
-    def __init__(self, status: int, code: str, message_th: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.status = status
-        self.code = code
-        self.message_th = message_th
-        self.message_en = message_en
+def _unauthorised(code: str, message_th: str, message_en: str) -> Refused:
+    """401: who sent this? The answer names the header to send."""
+    return Refused(401, code, message_th, message_en,
+                   headers={"WWW-Authenticate": f'ApiKey header="{API_KEY_HEADER}"'})
 
 
 @dataclass(frozen=True)
@@ -85,83 +78,6 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest
 
 
-def hash_api_key(digest_key: bytes, key: str) -> str:
-    """The `_id` under which an API key is stored: its keyed digest (shared/secrets.py)."""
-    return keyed_digest(digest_key, "intake-api-key", key)
-
-
-def new_api_key() -> str:
-    return KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-class ApiKeys:
-    """Intake's `api_keys` collection: one document per key, its keyed digest as `_id`, never the key itself.
-    A key stored before the digest was keyed (plain SHA-256) is found second and moved to its keyed `_id`."""
-
-    def __init__(self, collection: AsyncCollection[dict[str, Any]], digest_key: bytes) -> None:
-        self.collection = collection
-        self.digest_key = digest_key
-
-    async def create_indexes(self) -> None:
-        await self.collection.create_index("name", unique=True, name="name")
-
-    async def create(self, name: str, scopes: tuple[Scope, ...] = SCOPES) -> str:
-        key = new_api_key()
-        await self.collection.insert_one({
-            "_id": hash_api_key(self.digest_key, key), "name": name, "scopes": list(scopes),
-            "hint": key[:len(KEY_PREFIX) + 4],
-            "created_at": datetime.now(UTC), "revoked_at": None,
-        })
-        return key
-
-    async def find(self, key: str) -> dict[str, Any] | None:
-        keyed = hash_api_key(self.digest_key, key)
-        found = await self.collection.find_one({"_id": keyed})
-        if found is not None:
-            return found
-        legacy = legacy_digest(key)
-        found = await self.collection.find_one({"_id": legacy})
-        if found is None:
-            return None
-        # `_id` cannot change in place, and the unique name allows one document per key: the legacy document
-        # goes, then the keyed copy comes (the legacy one is put back if that fails). A concurrent lookup that
-        # moved it first wins: its keyed copy is what is found.
-        if (await self.collection.delete_one({"_id": legacy})).deleted_count == 0:
-            return await self.collection.find_one({"_id": keyed})
-        try:
-            await self.collection.insert_one({**found, "_id": keyed})
-        except BaseException:
-            await self.collection.insert_one(found)
-            raise
-        return {**found, "_id": keyed}
-
-    async def revoke(self, name: str) -> bool:
-        result = await self.collection.update_one({"name": name, "revoked_at": None},
-                                                  {"$set": {"revoked_at": datetime.now(UTC)}})
-        return result.modified_count == 1
-
-    async def all(self) -> list[dict[str, Any]]:
-        return await self.collection.find({}, {"_id": 0}, sort=[("name", 1)]).to_list(None)
-
-
-class ReplayGuard:
-    """Signatures already accepted, kept a little longer than a timestamp stays valid (a TTL index)."""
-
-    def __init__(self, collection: AsyncCollection[dict[str, Any]], max_age_seconds: int) -> None:
-        self.collection = collection
-        self.max_age_seconds = max_age_seconds
-
-    async def create_indexes(self) -> None:
-        await self.collection.create_index("seen_at", expireAfterSeconds=2 * self.max_age_seconds, name="ttl")
-
-    async def first_use(self, signature: str) -> bool:
-        try:
-            await self.collection.insert_one({"_id": signature, "seen_at": datetime.now(UTC)})
-        except DuplicateKeyError:
-            return False
-        return True
-
-
 class Authenticator:
     def __init__(self, settings: Settings, api_keys: ApiKeys, replays: ReplayGuard, *,
                  clock: Callable[[], float] = time.time) -> None:
@@ -174,9 +90,9 @@ class Authenticator:
 
     async def sender(self, request: Request, *, scope: Scope, default_source: str | None = None,
                      body: bytes | None = None) -> Sender:
-        """The authenticated sender of this request, or an AuthError. A signature is accepted where the body
-        is at hand (`body`), an API key everywhere; with authentication off, a request without credentials
-        is let through as its client address."""
+        """The authenticated sender of this request; refused with 401 (who are you?) or 403 (not you, not this).
+        A signature is accepted where the body is at hand (`body`), an API key everywhere; with authentication
+        off, a request without credentials is let through as its client address."""
         headers = request.headers
         if body is not None and headers.get(SIGNATURE_HEADER):
             return await self._signed(request, body, default_source)
@@ -185,8 +101,8 @@ class Authenticator:
             return await self._api_key(key, scope)
         if not self.required:
             return Sender("open", request.client.host if request.client else "unknown")
-        raise AuthError(
-            401, "auth_missing",
+        raise _unauthorised(
+            "auth_missing",
             "ต้องยืนยันตัวตนผู้ส่ง: ใส่ API key ในส่วนหัว X-API-Key"
             + (" หรือลงลายมือชื่อคำขอ (X-Smartcity-Timestamp และ X-Smartcity-Signature)" if body is not None else ""),
             "Authentication required: send an API key in the X-API-Key header"
@@ -200,24 +116,24 @@ class Authenticator:
         if secret is None:
             if not self.required:
                 return Sender("open", source or "unknown")
-            raise AuthError(
-                403, "source_not_enabled",
+            raise Forbidden(
+                "source_not_enabled",
                 f"ระบบรับข้อมูลยังไม่ได้ตั้งรหัสลับสำหรับแหล่งข้อมูล '{source}' โปรดติดต่อผู้ดูแลระบบ",
                 f"No shared secret is configured for the source {source!r}: ask the operator to add it to "
                 "INTAKE_FORM_SECRETS.",
             )
         stamp = request.headers.get(TIMESTAMP_HEADER, "").strip()
         if not stamp.isdigit():
-            raise AuthError(
-                401, "timestamp_invalid",
+            raise _unauthorised(
+                "timestamp_invalid",
                 "ต้องมีส่วนหัว X-Smartcity-Timestamp เป็นเวลาแบบ Unix (วินาที) ของตอนที่ลงลายมือชื่อ",
                 "X-Smartcity-Timestamp must be the Unix time (seconds) at which the request was signed.",
             )
         skew = self.clock() - int(stamp)
         if abs(skew) > self.max_age:
             minutes = self.max_age // 60
-            raise AuthError(
-                401, "timestamp_expired",
+            raise _unauthorised(
+                "timestamp_expired",
                 f"เวลาที่ลงลายมือชื่อห่างจากเวลาของระบบเกิน {minutes} นาที "
                 f"({'เก่าเกินไป' if skew > 0 else 'อยู่ในอนาคต'}): ลงลายมือชื่อใหม่ก่อนส่ง และตรวจนาฬิกาของเครื่องผู้ส่ง",
                 f"The signed timestamp is more than {minutes} minutes {'old' if skew > 0 else 'in the future'}: "
@@ -226,8 +142,8 @@ class Authenticator:
         given = request.headers.get(SIGNATURE_HEADER, "").strip().lower().removeprefix("sha256=")
         expected = sign(secret.get_secret_value(), stamp, body).removeprefix("sha256=")
         if not hmac.compare_digest(expected.encode(), given.encode()):
-            raise AuthError(
-                401, "signature_invalid",
+            raise _unauthorised(
+                "signature_invalid",
                 f"ลายมือชื่อไม่ถูกต้อง: ตรวจว่ารหัสลับในสคริปต์ตรงกับที่ตั้งไว้สำหรับแหล่งข้อมูล '{source}' "
                 "และข้อมูลไม่ถูกแก้ไขหลังลงลายมือชื่อ",
                 f"The signature does not match: check that the sender's secret is the one configured for the "
@@ -235,8 +151,8 @@ class Authenticator:
                 "timestamp + '.' + body).",
             )
         if not await self.replays.first_use(expected):
-            raise AuthError(
-                401, "signature_replayed",
+            raise _unauthorised(
+                "signature_replayed",
                 "คำขอนี้เคยถูกส่งมาแล้ว (ลายมือชื่อซ้ำ): ต้องลงลายมือชื่อใหม่ทุกครั้งที่ส่ง",
                 "This exact signed request was already received: sign every request (and every retry) anew.",
             )
@@ -245,13 +161,12 @@ class Authenticator:
     async def _api_key(self, key: str, scope: Scope) -> Sender:
         found = await self.api_keys.find(key.strip())
         if found is None:
-            raise AuthError(401, "api_key_invalid", "ไม่รู้จัก API key นี้ (หรือถูกลบไปแล้ว)",
-                            "Unknown API key.")
+            raise _unauthorised("api_key_invalid", "ไม่รู้จัก API key นี้ (หรือถูกลบไปแล้ว)", "Unknown API key.")
         if found.get("revoked_at") is not None:
-            raise AuthError(403, "api_key_revoked", f"API key '{found['name']}' ถูกยกเลิกแล้ว",
+            raise Forbidden("api_key_revoked", f"API key '{found['name']}' ถูกยกเลิกแล้ว",
                             f"The API key {found['name']!r} was revoked.")
         if scope not in found.get("scopes", []):
-            raise AuthError(403, "scope_missing",
+            raise Forbidden("scope_missing",
                             f"API key '{found['name']}' ไม่มีสิทธิ์{_SCOPE_WORDS_TH[scope]}",
                             f"The API key {found['name']!r} may not {scope}; its scopes: "
                             f"{', '.join(found.get('scopes', [])) or 'none'}.")

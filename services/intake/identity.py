@@ -15,21 +15,12 @@ from shared.submission import Submission
 from shared.thai import THAI_TZ
 
 _NAMESPACE = uuid.UUID("5b0f5e7e-8d43-4b53-9a4e-3c1f0e6a2568")
-# Abbreviations people write for the LAO type; expanded so "ทม.ชัยภูมิ" and "เทศบาลเมืองชัยภูมิ" are one LAO.
-_ABBREVIATIONS = (
-    (re.compile(r"^ทน\.?\s*"), "เทศบาลนคร"),
-    (re.compile(r"^ทม\.?\s*"), "เทศบาลเมือง"),
-    (re.compile(r"^ทต\.?\s*"), "เทศบาลตำบล"),
-    (re.compile(r"^อบต\.?\s*"), "องค์การบริหารส่วนตำบล"),
-    (re.compile(r"^อบจ\.?\s*"), "องค์การบริหารส่วนจังหวัด"),
-)
 
 
 def normalised_lao_name(name: str) -> str:
-    text = thai.clean_text(name)
-    for pattern, expansion in _ABBREVIATIONS:
-        text = pattern.sub(expansion, text)
-    return re.sub(r"[\s.]", "", text)
+    """The name as one LAO is known however it was written: its type written out (`ทม.ชัยภูมิ` and
+    `เทศบาลเมืองชัยภูมิ` are one LAO, shared.thai.expand_lao_name), without spaces or full stops."""
+    return re.sub(r"[\s.]", "", thai.expand_lao_name(name))
 
 
 def lao_key(submission: Submission, lao: LaoSummary) -> str:

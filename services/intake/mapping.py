@@ -368,8 +368,8 @@ class MappingBook:
     def names(self) -> list[str]:
         return sorted(self._mappings)
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._mappings
+    def all(self) -> list[FormMapping]:
+        return [self._mappings[name] for name in self.names()]
 
 
 def load_mappings(extra_dir: str | None = None) -> MappingBook:

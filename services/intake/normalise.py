@@ -70,7 +70,7 @@ def canonical_submission(submission: Submission) -> Submission:
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
 TIME_RANGE_TH = (f"วันเวลาที่ส่งต้องอยู่ระหว่างปี ค.ศ. {EARLIEST_YEAR}–{LATEST_YEAR} "
-                 f"(พ.ศ. {EARLIEST_YEAR + 543}–{LATEST_YEAR + 543})")
+                 f"(พ.ศ. {thai.be_year(EARLIEST_YEAR)}–{thai.be_year(LATEST_YEAR)})")
 TIME_RANGE_EN = f"the form's timestamp must fall between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
 
 

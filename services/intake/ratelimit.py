@@ -27,7 +27,7 @@ class RateLimiter:
         self.max_sources = max_sources
         self._buckets: dict[str, _Bucket] = {}
 
-    def take(self, source: str, cost: float = 1.0) -> float:
+    def take(self, source: str) -> float:
         """0 when the request may go ahead (and is counted); otherwise the seconds until it could."""
         now = self.clock()
         bucket = self._buckets.get(source)
@@ -37,10 +37,10 @@ class RateLimiter:
             bucket = self._buckets[source] = _Bucket(float(self.burst), now)
         bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * self.rate)
         bucket.updated = now
-        if bucket.tokens >= cost:
-            bucket.tokens -= cost
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
             return 0.0
-        return (cost - bucket.tokens) / self.rate
+        return (1 - bucket.tokens) / self.rate
 
     def _forget_full(self, now: float) -> None:
         for source in [s for s, b in self._buckets.items()

@@ -1,15 +1,20 @@
-"""Intake's composition root: its collections, its indexes, its mappings, who may send, its routes, its outbox."""
+"""Intake's composition root: its collections, its indexes, its mappings, who may send, its use cases, its
+routes, its outbox."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.intake.api import install_auth_errors, router
-from services.intake.auth import ApiKeys, Authenticator, ReplayGuard
-from services.intake.limits import install_body_limit
+from services.intake.api import routers
+from services.intake.api.deps import Parts
+from services.intake.api.limits import install_body_limit
+from services.intake.application.acceptance import Acceptance
+from services.intake.application.imports import Imports
+from services.intake.application.queries import Queries
+from services.intake.auth import Authenticator
 from services.intake.mapping import load_mappings
 from services.intake.ratelimit import RateLimiter
-from services.intake.repository import SubmissionStore
+from services.intake.repository import ApiKeys, ReplayGuard, SubmissionStore
 from shared.logging import get_logger
 from shared.runtime import Component, Context, ServiceSpec
 from shared.secrets import digest_key
@@ -19,6 +24,7 @@ log = get_logger(__name__)
 
 async def setup(context: Context) -> Component:
     settings = context.settings
+    assert context.relay is not None
     store = SubmissionStore(context.store.collection("revisions"))
     await store.create_indexes()
     api_keys = ApiKeys(context.store.collection("api_keys"), digest_key(settings))
@@ -31,17 +37,21 @@ async def setup(context: Context) -> Component:
     mappings = load_mappings(settings.intake_mappings_dir)
     log.info("intake ready", mappings=mappings.names(), form_sources=sorted(authenticator.secrets),
              auth_required=settings.intake_auth_required)
-    return Component(outbox_collections=[store.revisions], state={
-        "store": store,
-        "api_keys": api_keys,
-        "auth": authenticator,
-        "limiter": RateLimiter(settings.intake_rate_per_second, settings.intake_rate_burst),
-        "mappings": mappings,
-    })
+    wake = context.relay.notify
+    return Component(outbox_collections=[store.revisions], state=Parts(
+        store=store,
+        api_keys=api_keys,
+        auth=authenticator,
+        limiter=RateLimiter(settings.intake_rate_per_second, settings.intake_rate_burst),
+        mappings=mappings,
+        acceptance=Acceptance(store, mappings, context.campaigns, wake=wake,
+                              store_timeout_seconds=settings.store_timeout_seconds),
+        imports=Imports(store, mappings, context.campaigns, wake=wake),
+        queries=Queries(store, mappings),
+    ))
 
 
 def configure(app: FastAPI) -> None:
-    install_auth_errors(app)
     install_body_limit(app)
 
 
@@ -61,7 +71,7 @@ SPEC = ServiceSpec(
         "English. Guide for operators and form owners: docs/intake.md."
     ),
     setup=setup,
-    routers=[router],
+    routers=routers,
     configure_app=configure,
     invalid_request_code="invalid_submission",
 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import uuid
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -36,9 +35,9 @@ async def run(path: Path, settings: Settings) -> int:
         return 1
     store = Store(settings)
     try:
-        directory = Directory(store.collection("directory"), store.collection("directory_imports"))
+        directory = Directory.of(store)
         await directory.create_indexes()
-        summary = await directory.replace(contacts, import_id=f"dir_{uuid.uuid4().hex[:12]}", source=path.name)
+        summary = await directory.replace(contacts, source=path.name)
     finally:
         await store.close()
     print(f"imported {summary['contacts']} contacts ({summary['_id']}): by level {summary['by_level']}, "

@@ -57,7 +57,7 @@ class EmailChannel:
         """The longest one delivery may take (connect, greeting, each command, data)."""
         return self.settings.smtp_timeout_seconds * 3
 
-    def build(self, message: Message, *, to: str, key: str, sent_at: datetime | None = None) -> MIMEText:
+    def build(self, message: Message, *, to: str, key: str) -> MIMEText:
         # The compat32 classes on purpose: `EmailMessage` (policy.default) folds a long Thai subject so that
         # the space before an encoded word is lost ("100 คะแนน" arrives as "100คะแนน"); `Header` keeps it.
         mime = MIMEText(message.body, "plain", "utf-8")
@@ -68,7 +68,7 @@ class EmailChannel:
         # The subject carries applicants' words (the LAO's name): a line break in it would start a new header.
         subject = _LINE_BREAK.sub(" ", message.subject)
         mime["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment] # compat32 takes a Header
-        mime["Date"] = format_datetime(sent_at or datetime.now(UTC))
+        mime["Date"] = format_datetime(datetime.now(UTC))
         mime["Message-ID"] = message_id(key, self.settings.mail_from)
         mime["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
         mime["Content-Language"] = "th, en"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -29,7 +28,6 @@ from shared.thai import clean_text, to_arabic_digits
 Audience = Literal["applicant", "district", "province", "national"]
 AUDIENCES: tuple[str, ...] = get_args(Audience)
 OFFICE_LEVELS = ("district", "province", "national")
-CHANNELS = ("email", "webhook", "line")
 BUILTIN_ROUTING = Path(__file__).parent / "routing.toml"
 NATIONAL_OFFICE = "กรมส่งเสริมการปกครองท้องถิ่น"
 
@@ -262,16 +260,3 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise RoutingProblem(f"{path}: {error}") from error
 
-
-def offices_for(contacts: Iterable[Recipient], levels: Sequence[str], template: str,
-                province_code: str | None, district_code: str | None) -> list[Recipient]:
-    """The office contacts of `levels` whose area covers the place and who want this template."""
-    chosen = []
-    for contact in contacts:
-        if contact.kind not in levels or not contact.wants(template):
-            continue
-        if contact.kind == "national" or any(
-            (len(a) == 2 and a == province_code) or (len(a) == 4 and a == district_code) for a in contact.areas
-        ):
-            chosen.append(contact)
-    return chosen

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -27,7 +28,7 @@ from services.notification.recipients import Recipient
 from shared.campaign import Campaign
 from shared.events import Envelope, LaoSummary, RegistryUpdated
 from shared.outbox import OUTBOX, PENDING, push_outbox, with_outbox
-from shared.store import GroupedInserts
+from shared.store import GroupedInserts, Store
 
 Document = dict[str, Any]
 Status = Literal["pending", "sent", "failed", "skipped"]
@@ -54,6 +55,10 @@ class NotificationLog:
         self.lease = lease
         # Notifications claimed side by side (prefetch) are created in one write.
         self._inserts = GroupedInserts(notifications)
+
+    @classmethod
+    def of(cls, store: Store, *, lease: timedelta) -> NotificationLog:
+        return cls(store.collection("notifications"), lease=lease)
 
     async def create_indexes(self) -> None:
         await self.notifications.create_index([("submission_id", 1), ("created_at", DESCENDING)],
@@ -165,9 +170,6 @@ class NotificationLog:
             query, dict.fromkeys(PRIVATE_FIELDS, 0), sort=[("created_at", DESCENDING)], limit=limit,
         ).to_list(None)
 
-    async def for_submission(self, submission_id: str, limit: int = 200) -> list[Document]:
-        return await self.find(submission_id=submission_id, limit=limit)
-
 
 def progress_order(revision: int, rank: int) -> int:
     """A submission's progress as one number: a newer revision outranks any step of an older one."""
@@ -180,6 +182,10 @@ class ProgressModel:
     def __init__(self, progress: AsyncCollection[Document], registry: AsyncCollection[Document]) -> None:
         self.progress = progress
         self.registry = registry
+
+    @classmethod
+    def of(cls, store: Store) -> ProgressModel:
+        return cls(store.collection("progress"), store.collection("registry"))
 
     async def create_indexes(self) -> None:
         await self.progress.create_index([("campaign", 1), ("lao.province_code", 1)], name="campaign_province")
@@ -255,11 +261,17 @@ class Directory:
         self.contacts = contacts
         self.imports = imports
 
+    @classmethod
+    def of(cls, store: Store) -> Directory:
+        return cls(store.collection("directory"), store.collection("directory_imports"))
+
     async def create_indexes(self) -> None:
         await self.contacts.create_index([("level", 1), ("areas", 1)], name="level_areas")
         await self.contacts.create_index([("recipient_hash", 1)], name="recipient_hash")
 
-    async def replace(self, contacts: Sequence[Recipient], *, import_id: str, source: str) -> Document:
+    async def replace(self, contacts: Sequence[Recipient], *, source: str) -> Document:
+        """The contacts of one import instead of every earlier one; the import's summary (`_id`, its id)."""
+        import_id = f"dir_{uuid.uuid4().hex[:12]}"
         now = now_ms()
         if contacts:
             await self.contacts.insert_many([
@@ -283,14 +295,18 @@ class Directory:
             unique.setdefault((contact.kind, contact.channel, contact.hash, contact.areas), contact)
         return list(unique.values())
 
-    async def offices(self, levels: Sequence[str], province_code: str | None,
+    async def offices(self, levels: Sequence[str], template: str, province_code: str | None,
                       district_code: str | None) -> list[Recipient]:
+        """The contacts of `levels` whose area covers the place (national ones cover every place) and who
+        want this template, in the order of the imported file."""
         places = [code for code in (province_code, district_code) if code]
-        return await self._read({"level": {"$in": list(levels)},
-                                 "$or": [{"level": "national"}, {"areas": {"$in": places}}]})
+        found = await self._read({"level": {"$in": list(levels)},
+                                  "$or": [{"level": "national"}, {"areas": {"$in": places}}]})
+        return [contact for contact in found if contact.wants(template)]
 
-    async def at_levels(self, levels: Sequence[str]) -> list[Recipient]:
-        return await self._read({"level": {"$in": list(levels)}})
+    async def at_levels(self, levels: Sequence[str], template: str) -> list[Recipient]:
+        """Every contact of `levels` who wants this template, whatever its area."""
+        return [contact for contact in await self._read({"level": {"$in": list(levels)}}) if contact.wants(template)]
 
     async def find(self, *, kind: str, channel: str, recipient_hash: str, areas: Sequence[str]) -> Recipient | None:
         found = await self._read({"level": kind, "channel": channel, "recipient_hash": recipient_hash,
@@ -316,6 +332,10 @@ class ScheduleBook:
 
     def __init__(self, slots: AsyncCollection[Document]) -> None:
         self.slots = slots
+
+    @classmethod
+    def of(cls, store: Store) -> ScheduleBook:
+        return cls(store.collection("schedule"))
 
     async def create_indexes(self) -> None:
         await self.slots.create_index([("campaign", 1), ("due_at", 1)], name="campaign_due")

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from services.notification.delivery import PRODUCER
 from services.notification.recipients import Routing
 from services.notification.repository import Directory, ScheduleBook
 from services.notification.templates import DIGEST, REMINDER
@@ -31,7 +32,6 @@ from shared.outbox import OutboxRelay
 from shared.thai import THAI_TZ
 
 log = get_logger(__name__)
-PRODUCER = "notification"
 Clock = Callable[[], datetime]
 _OFFSET = re.compile(r"^([1-9][0-9]*)([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -132,7 +132,7 @@ class Scheduler:
 
     async def _fire(self, slot: Slot, now: datetime) -> bool:
         levels = self.routing.office_levels(slot.template)
-        contacts = [c for c in await self.directory.at_levels(levels) if c.wants(slot.template)] if levels else []
+        contacts = await self.directory.at_levels(levels, slot.template) if levels else []
         commands = [
             Envelope.build(NoticeDue(campaign=slot.campaign, slot=slot.name, template=slot.template,  # type: ignore[arg-type]
                                      due_at=slot.due_at, recipient_kind=contact.kind, channel=contact.channel,

@@ -122,10 +122,17 @@ def entries_in(areas: Sequence[str], entries: Sequence[SelectionEntry]) -> list[
     return [e for e in entries if covers(areas, e.lao.province_code, e.lao.district_code)]
 
 
-def area_summary(areas: Sequence[str], entries: Sequence[SelectionEntry], group_names: dict[str, str],
-                 size_names_th: dict[str, str]) -> AreaSummary:
+def group_name_th(group_names: Mapping[str, str], group: str) -> str:
+    """A size group's Thai name as the publication gives it (from the campaign's rubric); the bare key when the
+    event does not name it."""
+    return group_names.get(group) or group
+
+
+def area_summary(areas: Sequence[str], entries: Sequence[SelectionEntry],
+                 group_names: Mapping[str, str]) -> AreaSummary:
     """The summary of the entries of one area: each tier (outstanding, then efficient), its size groups (large,
-    medium, small, then any other), each group's municipalities by rank, then by name."""
+    medium, small, then any other), each group's municipalities by rank, then by name; `group_names` are the
+    publication's Thai names of the size groups."""
     area_th, area_en = area_name(areas)
     selected = [e for e in entries if is_selected(e)]
     tiers = []
@@ -135,7 +142,7 @@ def area_summary(areas: Sequence[str], entries: Sequence[SelectionEntry], group_
         for group in sorted({e.size_group for e in in_tier}, key=_size_rank):
             rows = sorted((e for e in in_tier if e.size_group == group), key=lambda e: (e.rank, e.lao.name))
             groups.append(Group(
-                size_group=group, name_th=group_names.get(group) or size_names_th.get(group, group),
+                size_group=group, name_th=group_name_th(group_names, group),
                 rows=[Row(submission_id=e.submission_id, name=e.lao.name, type=e.lao.type,
                           province_name=e.lao.province_name, district_name=e.lao.district_name, rank=e.rank)
                       for e in rows]))
@@ -182,11 +189,12 @@ def samples(section_points: Callable[[Mapping[str, float]], Any]) -> dict[str, l
               "campaign_en": "sample selection"}
     applicant = SampleRecipient(kind="applicant", name=contact.name)
     office = SampleRecipient(kind="province", office="สถ.จ.ตัวอย่าง", areas=("36",))
-    summary = area_summary(("36",), entries, event.group_names, {})
+    summary = area_summary(("36",), entries, event.group_names)
 
     def entry_context(entry: SelectionEntry, corrected: bool) -> dict[str, Any]:
         return {**common, "recipient": applicant, "entry": entry, "lao": entry.lao, "contact": entry.contact,
-                "group_th": "ขนาดเล็ก", "sections": section_points(entry.sections), "corrected": corrected,
+                "group_th": group_name_th(event.group_names, entry.size_group),
+                "sections": section_points(entry.sections), "corrected": corrected,
                 "previous_tier": "efficient" if corrected else None}
 
     return {

@@ -7,11 +7,15 @@ from datetime import timedelta
 
 import httpx
 
-from services.notification.api import router
+from services.notification import api
+from services.notification.api.deps import Parts
 from services.notification.channels import Channel, LineChannel, WebhookChannel
+from services.notification.delivery import Delivery
 from services.notification.handlers import HANDLES, Notifier
 from services.notification.mailer import EmailChannel
+from services.notification.notices import AreaNotices, SubmissionNotices
 from services.notification.privacy import use_digest_key
+from services.notification.publication import SelectionNotices
 from services.notification.recipients import Routing
 from services.notification.repository import Directory, NotificationLog, ProgressModel, ScheduleBook
 from services.notification.schedule import Clock, Scheduler, utc_clock
@@ -40,19 +44,28 @@ def make_spec(clock: Clock = utc_clock) -> ServiceSpec:
         store = context.store
         # A claim outlives the longest possible delivery, so it lapses only when its consumer died mid-send.
         lease = timedelta(seconds=max(channel.send_timeout for channel in channels.values()) + 10)
-        log = NotificationLog(store.collection("notifications"), lease=lease)
-        progress = ProgressModel(store.collection("progress"), store.collection("registry"))
-        directory = Directory(store.collection("directory"), store.collection("directory_imports"))
-        schedule = ScheduleBook(store.collection("schedule"))
+        log = NotificationLog.of(store, lease=lease)
+        progress = ProgressModel.of(store)
+        directory = Directory.of(store)
+        schedule = ScheduleBook.of(store)
         for repository in (log, progress, directory, schedule):
             await repository.create_indexes()
         assert context.relay is not None
+        campaigns = context.campaigns
         # As many attempts as the bus delivers an event before dead-lettering it: the last one records the
         # failure (with its event) instead of leaving it to the dead-letter queue.
-        notifier = Notifier(log_=log, progress=progress, directory=directory, channels=channels, book=book,
-                            routing=routing, relay=context.relay, campaigns=context.campaigns,
-                            max_attempts=len(settings.bus_retry_delays_ms) + 1, clock=clock)
-        scheduler = Scheduler(schedule, directory, routing, context.campaigns, context.relay, clock=clock,
+        delivery = Delivery(log_=log, channels=channels, relay=context.relay,
+                            max_attempts=len(settings.bus_retry_delays_ms) + 1)
+        notifier = Notifier(
+            progress=progress,
+            submissions=SubmissionNotices(progress=progress, directory=directory, routing=routing,
+                                          campaigns=campaigns, book=book, delivery=delivery),
+            areas=AreaNotices(progress=progress, directory=directory, routing=routing, campaigns=campaigns,
+                              book=book, delivery=delivery, clock=clock),
+            selection=SelectionNotices(log_=log, directory=directory, routing=routing, campaigns=campaigns,
+                                       book=book, delivery=delivery),
+        )
+        scheduler = Scheduler(schedule, directory, routing, campaigns, context.relay, clock=clock,
                               interval_seconds=settings.notification_schedule_interval_seconds,
                               max_late=timedelta(hours=settings.notification_schedule_max_late_hours))
         scheduler.start()
@@ -63,8 +76,8 @@ def make_spec(clock: Clock = utc_clock) -> ServiceSpec:
 
         return Component(handlers=bind(HANDLES, notifier), outbox_collections=[log.notifications, schedule.slots],
                          on_stop=stop,
-                         state={"log": log, "notifier": notifier, "directory": directory, "progress": progress,
-                                "schedule": schedule, "scheduler": scheduler, "settings": settings})
+                         state=Parts(log=log, notifier=notifier, directory=directory, progress=progress,
+                                     schedule=schedule, scheduler=scheduler, settings=settings))
 
     return ServiceSpec(
         name="notification",
@@ -84,7 +97,7 @@ def make_spec(clock: Clock = utc_clock) -> ServiceSpec:
             "`notification.area_failed` (reminders and digests)."
         ),
         setup=setup,
-        routers=[router],
+        routers=api.routers,
         # More messages in hand than SMTP connections (SMTP_MAX_CONNECTIONS): each message waits on the store
         # several times, and those waits overlap (docs/performance.md).
         default_prefetch=64,

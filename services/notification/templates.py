@@ -66,10 +66,6 @@ def _tier(language: int) -> Callable[[str], str]:
     return lambda tier: text.TIERS.get(tier, (tier, tier))[language]
 
 
-def _size(language: int) -> Callable[[str], str]:
-    return lambda group: text.SIZE_GROUPS.get(group, (group, group))[language]
-
-
 def _status(language: int) -> Callable[[str], str]:
     return lambda status: text.PROGRESS_STATUS.get(status, (status, status))[language]
 
@@ -131,7 +127,6 @@ class TemplateBook:
             "field_th": lambda path: text.field_label(path)[0],
             "field_en": lambda path: text.field_label(path)[1],
             "tier_th": _tier(0), "tier_en": _tier(1),
-            "size_th": _size(0), "size_en": _size(1),
             "status_th": _status(0), "status_en": _status(1),
         })
         self.env.filters.update({

@@ -1,7 +1,9 @@
-"""How notifications write dates, numbers, durations and form fields, in Thai and in English (no I/O).
+"""How notifications write dates, numbers, durations, tiers, progress and form fields, in Thai and in English
+(no I/O).
 
 Thai dates are in Thai time with the Buddhist-era year; with `thai_digits` they are written in Thai digits
-(๒๕ พฤศจิกายน ๒๕๖๘), as DLA's letters write them.
+(๒๕ พฤศจิกายน ๒๕๖๘), as DLA's letters write them. Size groups are not named here: their names come with the
+events, from the campaign's rubric.
 """
 
 from __future__ import annotations
@@ -9,12 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from shared.thai import BUDDHIST_ERA_OFFSET, THAI_TZ, to_thai_digits
-
-TH_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-             "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
+from shared.thai import MONTHS_EN, MONTHS_TH, THAI_TZ, be_year, to_thai_digits
 
 TIERS: dict[str, tuple[str, str]] = {
     "outstanding": ("ผ่านเกณฑ์ระดับโดดเด่น", "meets the threshold of the outstanding tier"),
@@ -26,12 +23,6 @@ SELECTION_TIERS: dict[str, tuple[str, str]] = {
     "outstanding": ("ที่มีความโดดเด่น", "outstanding"),
     "efficient": ("ที่มีประสิทธิภาพ", "efficient"),
     "not_selected": ("ไม่ได้รับการคัดเลือกในปีนี้", "not selected this year"),
-}
-SIZE_GROUPS: dict[str, tuple[str, str]] = {
-    "large": ("ขนาดใหญ่", "large"),
-    "medium": ("ขนาดกลาง", "medium"),
-    "small": ("ขนาดเล็ก", "small"),
-    "unknown": ("ไม่ทราบขนาด", "size not known"),
 }
 # A municipality's state as an office reads it in reminders and digests.
 PROGRESS_STATUS: dict[str, tuple[str, str]] = {
@@ -91,25 +82,24 @@ def digits(text: object, thai_digits: bool) -> str:
 def thai_date(moment: datetime, *, thai_digits: bool = False) -> str:
     """`25 พฤศจิกายน 2568` (Thai time, Buddhist-era year)."""
     day = local(moment)
-    return digits(f"{day.day} {TH_MONTHS[day.month - 1]} {day.year + BUDDHIST_ERA_OFFSET}", thai_digits)
+    return digits(f"{day.day} {MONTHS_TH[day.month - 1]} {be_year(day.year)}", thai_digits)
 
 
 def thai_datetime(moment: datetime, *, thai_digits: bool = False) -> str:
     """`24 พฤศจิกายน 2568 เวลา 10:15 น.`: Thai time, Buddhist-era year."""
     at = local(moment)
-    return digits(f"{at.day} {TH_MONTHS[at.month - 1]} {at.year + BUDDHIST_ERA_OFFSET} เวลา {at:%H:%M} น.",
-                  thai_digits)
+    return digits(f"{at.day} {MONTHS_TH[at.month - 1]} {be_year(at.year)} เวลา {at:%H:%M} น.", thai_digits)
 
 
 def english_date(moment: datetime) -> str:
     day = local(moment)
-    return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def english_datetime(moment: datetime) -> str:
     """`24 November 2025, 10:15 Thai time (UTC+7)`."""
     at = local(moment)
-    return f"{at.day} {EN_MONTHS[at.month - 1]} {at.year}, {at:%H:%M} Thai time (UTC+7)"
+    return f"{at.day} {MONTHS_EN[at.month - 1]} {at.year}, {at:%H:%M} Thai time (UTC+7)"
 
 
 def thai_duration(span: timedelta, *, thai_digits: bool = False) -> str:

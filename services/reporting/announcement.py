@@ -15,15 +15,13 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from services.reporting.labels import SIZE_GROUP, TIER, thai_date, thai_number
+from services.reporting.labels import TIER, thai_date, thai_number
 from services.reporting.package import DLA, LETTER_REFERENCES, fiscal_year
 from shared.campaign import Campaign
-from shared.thai import THAI_OFFSET, to_thai_digits
+from shared.thai import to_thai_digits
 
 Document = dict[str, Any]
 SELECTED = ("outstanding", "efficient")
-GROUP_ORDER = ("large", "medium", "small")
-__all__ = ["THAI_OFFSET", "announcement_html", "given_date", "winners"]
 
 # The emblem drawn inline (nothing is fetched): a plain, symmetrical line drawing of the Garuda's form. An office
 # that has the official artwork sets REPORTING_EMBLEM_SVG to its SVG file, which takes this one's place.
@@ -69,12 +67,16 @@ def _e(value: Any) -> str:
 
 
 def _groups(selection: Document) -> list[str]:
+    """The size groups of the entries, in the rubric's order (that of the selection's `group_names`), any other
+    after them by key."""
     seen = {entry["size_group"] for entry in selection.get("entries", [])}
-    return [group for group in GROUP_ORDER if group in seen] + sorted(seen - set(GROUP_ORDER))
+    named = [group for group in selection.get("group_names") or {} if group in seen]
+    return named + sorted(seen - set(named))
 
 
 def _group_name(selection: Document, group: str) -> str:
-    return str((selection.get("group_names") or {}).get(group) or SIZE_GROUP.get(group, (group, group))[0])
+    """The size group's Thai name as the selection gives it (the rubric's), else its key."""
+    return str((selection.get("group_names") or {}).get(group) or group)
 
 
 def winners(selection: Document, tier: str, group: str) -> list[Document]:

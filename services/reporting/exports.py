@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from services.reporting.labels import PROJECT_STATUS, SIZE_GROUP, STATUS, TIER, word
+from services.reporting.labels import PROJECT_STATUS, STATUS, TIER, word
 from shared.thai import DIMENSIONS
 
 Document = dict[str, Any]
@@ -47,6 +47,15 @@ class Column:
         return self.show(value, lang) if self.show is not None else value
 
 
+@dataclass(frozen=True)
+class NamedColumn(Column):
+    """A column of keys shown by the names each row carries beside them (`<key>_th`, `<key>_en`), the key
+    itself where a row carries none."""
+
+    def cell(self, row: Document, lang: Lang) -> Any:
+        return row.get(f"{self.key}_{lang}") or row.get(self.key)
+
+
 @dataclass
 class Table:
     name: str
@@ -65,10 +74,6 @@ def _status(value: Any, lang: Lang) -> str:
 
 def _tier(value: Any, lang: Lang) -> str:
     return word(TIER, value, lang)
-
-
-def _group(value: Any, lang: Lang) -> str:
-    return word(SIZE_GROUP, value, lang)
 
 
 def _project_status(value: Any, lang: Lang) -> str:
@@ -121,14 +126,19 @@ def districts_table(districts: Iterable[Document]) -> Table:
     return Table("districts", "ภาพรวมรายอำเภอ", "Figures by district", columns, [_flat(d) for d in districts])
 
 
-def size_groups_table(figures: Document) -> Table:
-    columns = (Column("size_group", "กลุ่มขนาด", "Size group", _group),
+def size_groups_table(figures: Document, names: Mapping[str, tuple[str, str]]) -> Table:
+    """The figures of each size group, named as `names` (Thai, English) give them, else by their key."""
+    columns = (NamedColumn("size_group", "กลุ่มขนาด", "Size group"),
                Column("scored", "ให้คะแนนแล้ว", "Scored"),
                Column("average_score", "คะแนนเฉลี่ย", "Average score"),
                Column("outstanding", "ระดับโดดเด่น", "Outstanding"),
                Column("efficient", "ระดับมีประสิทธิภาพ", "Efficient"),
                Column("not_selected", "ไม่ผ่านเกณฑ์", "Not selected"))
-    rows = [{"size_group": group, **entry, **entry["tiers"]} for group, entry in figures.get("size_groups", {}).items()]
+    rows = []
+    for group, entry in figures.get("size_groups", {}).items():
+        name_th, name_en = names.get(group, (group, group))
+        rows.append({"size_group": group, "size_group_th": name_th, "size_group_en": name_en, **entry,
+                     **entry["tiers"]})
     return Table("size-groups", "ภาพรวมตามกลุ่มขนาด", "Figures by size group", columns, rows)
 
 
@@ -143,7 +153,7 @@ SUBMISSION_COLUMNS = (
     Column("score_total", "คะแนนรวม", "Score"),
     Column("max_total", "คะแนนเต็ม", "Maximum"),
     Column("tier", "ระดับ", "Tier", _tier),
-    Column("size_group", "กลุ่มขนาด", "Size group", _group),
+    NamedColumn("size_group", "กลุ่มขนาด", "Size group"),
     Column("submission_id", "รหัสการส่ง", "Submission id"),
     Column("final", "ที่มาของระดับ", "Tier decided by", lambda value, lang: _basis(value, lang)),
     Column("decided_by", "ผู้ประกาศผล", "Published by"),
@@ -165,6 +175,7 @@ def submission_row(view: Document) -> Document:
             "district_name": lao.get("district_name"), "status": view.get("status"),
             "current_revision": view.get("current_revision"), "score_total": score.get("total"),
             "max_total": score.get("max_total"), "tier": score.get("tier"), "size_group": score.get("size_group"),
+            "size_group_th": score.get("size_group_th"), "size_group_en": score.get("size_group_en"),
             "rubric_version": score.get("rubric_version"), "final": bool(score.get("final")),
             "decided_by": (view.get("selection") or {}).get("published_by") if score.get("final") else None}
 

@@ -5,13 +5,13 @@
     registry.updated    the expected municipalities of each district (a province's LAOs replaced whole)
     selection.published DLA's final selection, shown in the dashboard and the documents
 
-Each event is logged once by its id and projected (services/reporting/repository.py), so a redelivered or
-out-of-order event never changes the figures.
+Each event is logged once by its id and projected (services/reporting/application/view_updates.py), so a
+redelivered or out-of-order event never changes the figures.
 """
 
 from __future__ import annotations
 
-from services.reporting.repository import ReadModels
+from services.reporting.application import ViewUpdates
 from shared.bus import Handles
 from shared.events import (
     AreaNotificationFailed,
@@ -30,12 +30,12 @@ from shared.events import (
 
 
 class ReportingHandlers:
-    def __init__(self, read_models: ReadModels) -> None:
-        self.read_models = read_models
+    def __init__(self, view_updates: ViewUpdates) -> None:
+        self.view_updates = view_updates
 
     async def on_event(self, envelope: Envelope) -> None:
         """Log and project one event; returns only once every write is done (the bus acks after this)."""
-        await self.read_models.handle(envelope)
+        await self.view_updates.handle(envelope)
 
 
 # What reporting consumes (its queue's bindings, shared/topology.py): every domain event, none of the commands

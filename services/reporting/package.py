@@ -12,7 +12,8 @@ offices pass theirs to the province first. A package is therefore:
 
 Building the HTML is pure (this module); `render_pdf` hands it to WeasyPrint, whose HarfBuzz shaping stacks
 Thai vowels and tone marks correctly with a TH Sarabun-compatible font (Sarabun, or Laksaman from Debian's
-fonts-thai-tlwg).
+fonts-thai-tlwg). The letter, the summary and the forms stay in one module, past 400 lines: they share their
+helpers and one stylesheet, and most of the length is those HTML and CSS templates.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from datetime import date
 from html import escape
 from typing import Any, Literal
 
-from services.reporting.labels import PROJECT_STATUS, SIZE_GROUP, STATUS, TIER, thai_date, thai_number, word
+from services.reporting.labels import PROJECT_STATUS, STATUS, TIER, size_group_name, thai_date, thai_number, word
 from shared.campaign import Campaign
-from shared.thai import DIMENSIONS, to_thai_digits
+from shared.thai import DIMENSIONS, be_year, to_thai_digits
 
 Document = dict[str, Any]
 Level = Literal["province", "district"]
@@ -169,7 +170,7 @@ def letter_html(area: Area, campaign: Campaign, sender: Sender, today: date) -> 
 def fiscal_year(campaign: Campaign) -> str:
     """The B.E. fiscal year the campaign is named after (`fy2568` → 2568); else its opening year in B.E."""
     digits = "".join(ch for ch in campaign.key if ch.isdigit())
-    return digits if len(digits) == 4 else str(campaign.opens_at.year + 543)
+    return digits if len(digits) == 4 else str(be_year(campaign.opens_at.year))
 
 
 def _form(view: Document) -> Document | None:
@@ -190,7 +191,7 @@ def summary_html(area: Area, campaign: Campaign) -> str:
             f"<td>{_e(lao.get('district_name'))}</td><td>{_e(word(STATUS, view.get('status')))}</td>"
             f"<td class='num'>{_n(score['total'], 2) if score else '-'}</td>"
             f"<td>{_e(word(TIER, (score or {}).get('tier')) or '-')}</td>"
-            f"<td>{_e(word(SIZE_GROUP, (score or {}).get('size_group')) or '-')}</td></tr>")
+            f"<td>{_e(size_group_name(score) or '-')}</td></tr>")
     if not rows:
         rows.append("<tr><td colspan='7' class='none'>ยังไม่มีเทศบาลส่งข้อมูล</td></tr>")
     figure_cells = [("ส่งข้อมูลแล้ว", figures.get("submissions", 0)), ("ให้คะแนนแล้ว", counts.get("scored", 0)),
@@ -273,7 +274,7 @@ def form_html(view: Document, number: int, total: int) -> str:
             f"<td class='num'>{_n(c.get('max_points'), 0)}</td><td>{_e(c.get('reason_th'))}</td></tr>"
             for c in score.get("criteria") or [])
         criteria = (f"<p>คะแนนรวม <b>{_score(score)}</b> ระดับ {_e(word(TIER, score.get('tier')))} "
-                    f"กลุ่ม{_e(word(SIZE_GROUP, score.get('size_group')))} (เกณฑ์ {_e(score.get('rubric_version'))})</p>"
+                    f"กลุ่ม{_e(size_group_name(score))} (เกณฑ์ {_e(score.get('rubric_version'))})</p>"
                     f"<table class='grid'><thead><tr><th>เกณฑ์</th><th>คะแนน</th><th>เต็ม</th><th>เหตุผล</th></tr>"
                     f"</thead><tbody>{criteria_rows}</tbody></table>")
     partners = ", ".join(form.get("partners") or []) or "-"

@@ -289,6 +289,8 @@ def _apply_submission_event(view: Document, data: SubmissionRef, envelope: Envel
                 "max_total": data.max_total,
                 "tier": data.tier,
                 "size_group": data.size_group,
+                "size_group_th": data.size_group_th,
+                "size_group_en": data.size_group_en,
                 "size_group_flagged": data.size_group_flagged,
                 "rubric_version": data.rubric_version,
                 "criteria": [criterion.model_dump(mode="json") for criterion in data.criteria],

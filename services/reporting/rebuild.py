@@ -20,15 +20,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pymongo.asynchronous.collection import AsyncCollection
-
 from services.reporting import figures as area
 from services.reporting import projection
-from services.reporting.repository import ReadModels, selection_document
+from services.reporting.application.view_updates import ViewUpdates, selection_document
+from services.reporting.repository import ReadModels
 from shared.campaign import load_campaigns
 from shared.events import REGISTRY_UPDATED, SELECTION_PUBLISHED, RegistryUpdated, SelectionPublished
 
@@ -88,14 +86,9 @@ async def rebuild(live: ReadModels, campaign: str, prefix: str = REBUILD_PREFIX)
             if view is not None:
                 view["_id"] = ref.submission_id
                 views[ref.submission_id] = view
-    if views:
-        await fresh.submissions.insert_many(list(views.values()))
-    if registries:
-        await fresh.registry.insert_many(list(registries.values()))
-    if selections:
-        await fresh.selections.insert_many(list(selections.values()))
+    await fresh.load(list(views.values()), list(registries.values()), list(selections.values()))
     outcome.views = len(views)
-    await fresh.refresh_campaign(campaign)
+    await ViewUpdates(fresh).refresh_campaign(campaign)
     return fresh, outcome
 
 
@@ -103,33 +96,19 @@ def _without(document: Document, fields: frozenset[str]) -> Document:
     return {key: value for key, value in document.items() if key not in fields}
 
 
-async def _documents(collection: AsyncCollection[Document], query: Document,
-                     shown: Callable[[Document], Document]) -> dict[str, Document]:
-    return {str(d["_id"]): shown(d) async for d in collection.find(query)}
+# What of each collection's documents is compared: all but the bookkeeping.
+_SHOWN = {"submission_views": _VIEW_BOOKKEEPING, "registry": _REGISTRY_BOOKKEEPING,
+          "district_views": _AGGREGATE_BOOKKEEPING, "province_views": _AGGREGATE_BOOKKEEPING,
+          "national_views": _AGGREGATE_BOOKKEEPING}
 
 
 async def compare(live: ReadModels, fresh: ReadModels, campaign: str, outcome: Outcome) -> None:
     """Every read-model document of the campaign, live against rebuilt, without its bookkeeping."""
-    def aggregate(d: Document) -> Document:
-        return _without(d, _AGGREGATE_BOOKKEEPING)
-
-    def view(d: Document) -> Document:
-        return _without(d, _VIEW_BOOKKEEPING)
-
-    def registry(d: Document) -> Document:
-        return _without(d, _REGISTRY_BOOKKEEPING)
-
-    pairs: list[tuple[str, AsyncCollection[Document], AsyncCollection[Document], Document,
-                      Callable[[Document], Document]]] = [
-        ("submission_views", live.submissions, fresh.submissions, {"campaign": campaign}, view),
-        ("registry", live.registry, fresh.registry, {}, registry),
-        ("district_views", live.districts, fresh.districts, {"campaign": campaign}, aggregate),
-        ("province_views", live.provinces, fresh.provinces, {"campaign": campaign}, aggregate),
-        ("national_views", live.national, fresh.national, {"campaign": campaign}, aggregate),
-    ]
-    for name, live_collection, fresh_collection, query, shown in pairs:
-        before = await _documents(live_collection, query, shown)
-        after = await _documents(fresh_collection, query, shown)
+    lives = await live.campaign_documents(campaign)
+    rebuilt = await fresh.campaign_documents(campaign)
+    for name, bookkeeping in _SHOWN.items():
+        before = {key: _without(d, bookkeeping) for key, d in lives[name].items()}
+        after = {key: _without(d, bookkeeping) for key, d in rebuilt[name].items()}
         outcome.compared[name] = len(after)
         for key in sorted(set(before) | set(after)):
             if key not in after:
@@ -142,26 +121,11 @@ async def compare(live: ReadModels, fresh: ReadModels, campaign: str, outcome: O
                 outcome.differences.append(f"{name}/{key}: differs in {', '.join(fields)}")
 
 
-async def replace(live: ReadModels, fresh: ReadModels, campaign: str) -> None:
-    """Put the rebuilt documents of the campaign (and the registry) in place of the live ones."""
-    for live_collection, fresh_collection, query in (
-        (live.submissions, fresh.submissions, {"campaign": campaign}),
-        (live.registry, fresh.registry, {}),
-        (live.districts, fresh.districts, {"campaign": campaign}),
-        (live.provinces, fresh.provinces, {"campaign": campaign}),
-        (live.national, fresh.national, {"campaign": campaign}),
-    ):
-        documents = await fresh_collection.find(query).to_list(None)
-        await live_collection.delete_many(query)
-        if documents:
-            await live_collection.insert_many(documents)
-
-
 async def run(live: ReadModels, campaign: str, *, replace_live: bool = False, keep: bool = False) -> Outcome:
     fresh, outcome = await rebuild(live, campaign)
     await compare(live, fresh, campaign, outcome)
     if replace_live:
-        await replace(live, fresh, campaign)
+        await live.replace_campaign(fresh, campaign)
     if not keep:
         await fresh.drop()
     return outcome

@@ -31,12 +31,17 @@ from shared.events import (
 )
 from shared.events import Issue as IssueModel
 from shared.submission import Submission
+from shared.thai import LAO_TYPE_ABBREVIATIONS, MUNICIPALITY_TYPES
 
 CAMPAIGN = "fy2568"
 T0 = datetime(2025, 11, 20, 2, 0, tzinfo=UTC)
 PRODUCER = "sample"
-TYPES = {"4": "เทศบาลเมือง", "3": "เทศบาลนคร", "5": "เทศบาลตำบล", "6": "องค์การบริหารส่วนตำบล"}
-SIZE_BY_TYPE = {"เทศบาลนคร": "large", "เทศบาลเมือง": "medium", "เทศบาลตำบล": "small"}
+# The LAO type by the first digit of DLA's code: 3 นคร, 4 เมือง, 5 ตำบล (the municipalities), 6 อบต.
+TYPES = dict(zip("3456", (*MUNICIPALITY_TYPES, LAO_TYPE_ABBREVIATIONS["อบต"]), strict=True))
+# The size group each municipal type falls back to, and the FY2568 rubric's names of the groups, as scoring
+# puts them on its events.
+SIZE_BY_TYPE = dict(zip(MUNICIPALITY_TYPES, ("large", "medium", "small"), strict=True))
+GROUP_NAMES = {"large": ("ขนาดใหญ่", "large"), "medium": ("ขนาดกลาง", "medium"), "small": ("ขนาดเล็ก", "small")}
 PLACES = {
     "36": ("ชัยภูมิ", {"3601": "เมืองชัยภูมิ", "3602": "บ้านเขว้า", "3603": "คอนสวรรค์"}),
     "40": ("ขอนแก่น", {"4001": "เมืองขอนแก่น", "4007": "บ้านไผ่"}),
@@ -157,9 +162,11 @@ class Municipality:
                            inputs={"projects": 2}, reason_th="มีโครงการที่ดำเนินการแล้วเสร็จ",
                            reason_en="Completed projects"),
         ]
+        group = SIZE_BY_TYPE.get(self.type, "small")
         self._publish(SubmissionScored(**self._ref(), lao=self.summary(), rubric_version=rubric, total=total,
-                                       max_total=100, tier=tier, size_group=SIZE_BY_TYPE.get(self.type, "small"),
-                                       criteria=criteria, trigger=trigger, score_version=score_version))
+                                       max_total=100, tier=tier, size_group=group, size_group_th=GROUP_NAMES[group][0],
+                                       size_group_en=GROUP_NAMES[group][1], criteria=criteria, trigger=trigger,
+                                       score_version=score_version))
         return self
 
     def resubmits(self) -> Municipality:

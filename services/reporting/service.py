@@ -1,5 +1,5 @@
-"""Reporting's composition root: its read models and token book, their indexes, its handlers, its API routes
-and the dashboard's static files."""
+"""Reporting's composition root: its read models, token book and attachments, their indexes, its use cases, its
+handlers, its API routes and the dashboard's static files."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from services.reporting import access
-from services.reporting.api import router
+from services.reporting.api import routers
+from services.reporting.api.deps import Parts
+from services.reporting.application import Documents, FinalSelection, OfficeWork, Reports, ViewUpdates
 from services.reporting.handlers import HANDLES, ReportingHandlers
-from services.reporting.repository import ReadModels
-from services.reporting.selection_api import router as selection_router
-from services.reporting.tokens import TokenBook
-from services.reporting.unidentified import router as unidentified_router
+from services.reporting.repository import Attachments, ReadModels, TokenBook
 from shared.bus import bind
 from shared.runtime import Component, Context, ServiceSpec
 from shared.secrets import digest_key
@@ -29,14 +27,20 @@ async def setup(context: Context) -> Component:
     tokens = TokenBook(context.store.collection("api_tokens"), digest_key(context.settings),
                        context.settings.reporting_token_cache_seconds)
     # Offices' attachments of unidentified responses: the audit record carries its command to validation.
-    attachments = context.store.collection("lao_attachments")
-    await attachments.create_index([("submission_id", 1), ("requested_at", 1)], name="submission_time")
-    return Component(handlers=bind(HANDLES, ReportingHandlers(read_models)), outbox_collections=[attachments],
-                     state={"read_models": read_models, "tokens": tokens, "lao_attachments": attachments})
+    attachments = Attachments(context.store.collection("lao_attachments"))
+    await attachments.create_indexes()
+    view_updates = ViewUpdates(read_models)
+    reports = Reports(read_models, context.campaigns)
+    parts = Parts(
+        read_models=read_models, tokens=tokens, lao_attachments=attachments, reports=reports,
+        documents=Documents(read_models, context.campaigns, reports),
+        office_work=OfficeWork(read_models, attachments, context.relay),
+        selection=FinalSelection(read_models, context.campaigns, context.settings.reporting_emblem_svg))
+    return Component(handlers=bind(HANDLES, ReportingHandlers(view_updates)),
+                     outbox_collections=[attachments.collection], state=parts)
 
 
 def configure(app: FastAPI) -> None:
-    access.install(app)
     # The dashboard is static HTML/CSS/JS that reads only the API above, with the reader's own token.
     app.mount("/dashboard", StaticFiles(directory=DASHBOARD_DIR, html=True), name="dashboard")
 
@@ -60,9 +64,9 @@ SPEC = ServiceSpec(
         "district token sees its district, a province token its province, a national token everything."
     ),
     setup=setup,
-    routers=[router, unidentified_router, selection_router],
+    routers=routers,
     configure_app=configure,
-    # Handlers in hand together share one recomputation of the areas they touch (repository._RefreshBatch), so
+    # Handlers in hand together share one recomputation of the areas they touch (application RefreshBatch), so
     # the more in hand, the less the store works per event: the deadline night's burst needs it
     # (docs/performance.md).
     default_prefetch=256,

@@ -19,47 +19,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import secrets
 import sys
-from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import Any
 
 from pydantic import ValidationError
 
-from services.scoring.auth import ADMIN_SCOPES, new_admin_token
+from services.scoring.application.admins import ADMIN_SCOPES, admins, create_admin, disable_admin
+from services.scoring.application.links import issue_link
 from services.scoring.command_line import print_refusal, print_settings_error, scoring
-from services.scoring.errors import Refused
-from services.scoring.repository import Document, ScoringStore
 from services.scoring.reviewers import DEFAULT_BASE_URL
-from services.scoring.workspace.sessions import issue_link
-from services.scoring.workspace.store import WorkspaceStore
-from shared.secrets import keyed_digest
-
-
-def public_admin(document: Document) -> dict[str, Any]:
-    shown = {"admin_id": document["_id"]}
-    shown.update({k: v for k, v in document.items() if k not in ("_id", "token_digest")})
-    return shown
-
-
-async def create_admin(store: ScoringStore, *, name: str, scopes: Sequence[str],
-                       created_by: str) -> tuple[dict[str, Any], str]:
-    """A new administrator's account and its token (returned once)."""
-    name = " ".join(name.split())
-    if not name:
-        raise Refused(422, "name_missing", "ต้องระบุชื่อผู้ดูแลระบบ", "The administrator's name is required.")
-    unknown = [scope for scope in scopes if scope not in ADMIN_SCOPES]
-    if unknown or not scopes:
-        raise Refused(422, "unknown_scope", f"สิทธิ์ที่ใช้ได้: {', '.join(ADMIN_SCOPES)}",
-                      f"Give at least one scope of: {', '.join(ADMIN_SCOPES)} (unknown: {', '.join(unknown)}).")
-    token = new_admin_token()
-    document = {"_id": "adm_" + secrets.token_hex(5), "name": name, "scopes": sorted(set(scopes)),
-                "token_digest": keyed_digest(store.digest_key, "admin-token", token), "active": True,
-                "created_at": datetime.now(UTC), "created_by": created_by}
-    if not await store.add_admin(document):
-        raise Refused(409, "name_taken", f"มีผู้ดูแลระบบชื่อ {name} แล้ว", f"An administrator named {name!r} exists.")
-    return public_admin(document), token
+from shared.errors import Problem
 
 
 def _line(document: object) -> str:
@@ -76,16 +44,12 @@ async def _run(arguments: argparse.Namespace) -> int:
             print("โทเค็นของผู้ดูแลระบบ (แสดงครั้งเดียว เก็บไว้ให้ดี) / the administrator's token (shown this once only):")
             print(token)
         elif arguments.command == "list":
-            for admin in await store.all_admins():
-                print(_line(public_admin(admin)))
+            for admin in await admins(store):
+                print(_line(admin))
         elif arguments.command == "disable":
-            if not await store.disable_admin(arguments.admin_id, datetime.now(UTC), arguments.by):
-                raise Refused(404, "admin_unknown", f"ไม่พบผู้ดูแลระบบ {arguments.admin_id}",
-                              f"No administrator {arguments.admin_id!r}.")
-            disabled = await store.admin(arguments.admin_id)
-            print(_line(public_admin(disabled) if disabled else None))
+            print(_line(await disable_admin(store, arguments.admin_id, by=arguments.by)))
         elif arguments.command == "link":
-            path, expires_at = await issue_link(WorkspaceStore(store), "admin", arguments.admin_id, arguments.by)
+            path, expires_at = await issue_link(context.workspace, "admin", arguments.admin_id, arguments.by)
             print(f"ลิงก์เข้าสู่ระบบของผู้ดูแลระบบ {arguments.admin_id} (ใช้ได้ครั้งเดียว ถึง {expires_at.isoformat()}) / "
                   f"the administrator's one-time sign-in link (valid once, until {expires_at.isoformat()}):")
             print(arguments.base_url.rstrip("/") + path)
@@ -111,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         return asyncio.run(_run(arguments))
-    except Refused as refused:
+    except Problem as refused:
         return print_refusal(refused)
     except ValidationError as error:
         return print_settings_error(error)

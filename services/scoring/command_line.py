@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from services.scoring.errors import Refused
-from services.scoring.repository import ScoringStore
+from services.scoring.repository import ScoringStore, WorkspaceStore
 from services.scoring.rubric import RubricBook, load_rubric_book
 from shared.campaign import CampaignBook, load_campaigns
+from shared.errors import Problem
 from shared.localdefaults import use_local_defaults
 from shared.secrets import digest_key
 from shared.settings import Settings, settings_error_text
@@ -35,6 +35,7 @@ def settings() -> Settings:
 @dataclass
 class Scoring:
     store: ScoringStore
+    workspace: WorkspaceStore
     campaigns: CampaignBook
     rubrics: RubricBook
 
@@ -46,12 +47,13 @@ async def scoring() -> AsyncIterator[Scoring]:
     try:
         scoring_store = ScoringStore(store.db, digest_key(config))
         await scoring_store.create_indexes()
-        yield Scoring(scoring_store, load_campaigns(config.campaigns_dir), load_rubric_book(config.scoring_rubrics_dir))
+        yield Scoring(scoring_store, WorkspaceStore(scoring_store), load_campaigns(config.campaigns_dir),
+                      load_rubric_book(config.scoring_rubrics_dir))
     finally:
         await store.close()
 
 
-def print_refusal(refused: Refused) -> int:
+def print_refusal(refused: Problem) -> int:
     print(f"{refused.message_th}\n{refused.message_en}", file=sys.stderr)
     for error in refused.errors:
         print(f"  {error.field}: {error.message_th} / {error.message_en}", file=sys.stderr)

@@ -16,21 +16,21 @@ import sys
 from pydantic import ValidationError
 
 from services.scoring.command_line import print_refusal, print_settings_error, scoring
-from services.scoring.errors import Refused
 from services.scoring.rubric import UnknownRubric
 from services.scoring.standings import comparison, comparison_text, comparison_view, standings
+from shared.errors import NotFound, Problem
 
 
 async def _compare(arguments: argparse.Namespace) -> str:
     async with scoring() as context:
         if arguments.campaign not in context.campaigns:
-            raise Refused(404, "unknown_campaign", f"ไม่พบรอบการคัดเลือก {arguments.campaign}",
-                          f"No campaign {arguments.campaign!r}.")
+            raise NotFound("unknown_campaign", f"ไม่พบรอบการคัดเลือก {arguments.campaign}",
+                           f"No campaign {arguments.campaign!r}.")
         try:
             before_rubric, after_rubric = context.rubrics.get(arguments.version_from), context.rubrics.get(
                 arguments.version_to)
         except UnknownRubric as error:
-            raise Refused(404, "unknown_rubric", "ไม่พบเกณฑ์รุ่นที่ระบุ", str(error)) from None
+            raise NotFound("unknown_rubric", "ไม่พบเกณฑ์รุ่นที่ระบุ", str(error)) from None
         before, _ = await standings(context.store, arguments.campaign, arguments.version_from)
         after, _ = await standings(context.store, arguments.campaign, arguments.version_to)
     moves = comparison(before, after, before_rubric, after_rubric)
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         sys.stdout.write(asyncio.run(_compare(arguments)))
-    except Refused as refused:
+    except Problem as refused:
         return print_refusal(refused)
     except ValidationError as error:
         return print_settings_error(error)

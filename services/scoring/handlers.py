@@ -1,5 +1,5 @@
-"""Scoring's message handlers. Every score is written with its `submission.scored` event in one write
-(outbox), whatever caused it:
+"""Scoring's message handlers: each reads its event and hands it to the application layer, which writes every
+score with its `submission.scored` event in one write (outbox, application/scoring.py), whatever caused it:
 
     submission.validated           keep scoring's copy of the revision, score it under the active rubric
     submission.returned / rejected keep a marker: that revision supersedes the older ones in the rankings
@@ -7,100 +7,35 @@
     scoring.rescore_requested      score the revision under the run's rubric version (trigger "rescore")
     scoring.review_recorded        recompute the revision's score with the reviewers' marks (trigger "review")
 
-A score document is one per revision × rubric version. Its `applied` list names every cause already taken
-into account (the validation, each re-scoring run, each audit record of reviewers' points), so a redelivered
-event changes nothing; `score_version` grows when a cause changes the score, and the score it replaced is
-kept in `history`.
+An event naming a campaign or a rubric version scoring does not have, or a revision it holds no validated copy
+of, contradicts its contract: a `PermanentFailure` (dead-lettered at once).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Literal
 
-from services.scoring.repository import Document, ScoringStore, revision_id, score_id
-from services.scoring.rescoring import ActiveRubric, active_rubric, rescore_commands
-from services.scoring.review import current_marks
-from services.scoring.rubric import Rubric, RubricBook, ScoreResult, UnknownRubric, score
+from services.scoring.application.campaigns import ActiveRubric, active_rubric
+from services.scoring.application.rescoring import attach_rescores
+from services.scoring.application.scoring import not_passed_record, revision_record, score_revision
+from services.scoring.repository import Document, ScoringStore
+from services.scoring.rubric import RubricBook, UnknownRubric
 from shared.bus import Handles, PermanentFailure
 from shared.campaign import CampaignBook, UnknownCampaign
 from shared.events import (
     SUBMISSION_RETURNED,
-    ContactSummary,
     Envelope,
-    LaoSummary,
     RescoreRequested,
     RescoreRunRequested,
     ReviewRecorded,
     SubmissionRejected,
     SubmissionReturned,
-    SubmissionScored,
     SubmissionValidated,
 )
 from shared.logging import get_logger
-from shared.outbox import OutboxRelay, push_outbox, with_outbox
-from shared.submission import Submission
+from shared.outbox import OutboxRelay
 
 log = get_logger(__name__)
-PRODUCER = "scoring"
-Trigger = Literal["validation", "review", "rescore"]
-ATTEMPTS = 5
-
-
-class ConcurrentScoreUpdate(RuntimeError):
-    """Another writer kept changing the same score; the bus retries the event later."""
-
-
-def revision_record(validated: SubmissionValidated, envelope: Envelope) -> Document:
-    """Scoring's own copy of a validated revision: all that re-scoring and review will ever read."""
-    return {
-        "_id": revision_id(validated.submission_id, validated.revision),
-        "submission_id": validated.submission_id,
-        "revision": validated.revision,
-        "campaign": validated.campaign,
-        "status": "validated",
-        "lao": validated.lao.model_dump(mode="json"),
-        "contact": validated.contact.model_dump(mode="json"),
-        "submission": validated.submission.model_dump(mode="json"),
-        "submitted_at": validated.submission.submitted_at,
-        "event_id": envelope.event_id,
-        "verdict_at": envelope.occurred_at,
-        "stored_at": datetime.now(UTC),
-    }
-
-
-def _score_fields(result: ScoreResult, rubric: Rubric, record: Document) -> Document:
-    lao = record.get("lao") or {}
-    return {
-        "rubric_digest": rubric.digest,
-        "total": result.total,
-        "max_total": result.max_total,
-        "auto_total": result.auto_total,
-        "tier": result.tier,
-        "provisional": result.provisional,
-        "size_group": result.size_group,
-        "size_group_flagged": result.size_group_flagged,
-        "manual_pending": result.manual_pending,
-        "sections": result.sections,
-        "criteria": [criterion.model_dump(mode="json") for criterion in result.criteria],
-        "lao": lao,
-        "province_code": lao.get("province_code"),
-        "submitted_at": record.get("submitted_at"),
-    }
-
-
-_COMPARED = ("total", "tier", "size_group", "size_group_flagged", "manual_pending", "criteria")
-
-
-def _differs(existing: Document, fields: Document) -> bool:
-    return any(existing.get(name) != fields[name] for name in _COMPARED)
-
-
-def _snapshot(existing: Document) -> Document:
-    """What history keeps of a replaced score: enough to explain it as it was."""
-    kept = ("score_version", "trigger", "scored_at", "rubric_digest", "total", "max_total", "auto_total", "tier",
-            "provisional", "size_group", "size_group_flagged", "manual_pending", "sections", "criteria")
-    return {name: existing.get(name) for name in kept}
 
 
 class ScoringHandlers:
@@ -132,38 +67,22 @@ class ScoringHandlers:
         # this revision or is already the version read here, so no revision escapes a run.
         await self.store.keep_revision(record)
         active = await self._active(validated.campaign)
-        await self._score(record, active.rubric, trigger="validation", cause="validated", causation=envelope)
+        await score_revision(self.store, self.relay, record, active.rubric, trigger="validation", cause="validated",
+                             causation=envelope)
 
     async def on_not_passed(self, envelope: Envelope) -> None:
+        returned = envelope.event_type == SUBMISSION_RETURNED
         data: SubmissionReturned | SubmissionRejected = (
-            envelope.read(SubmissionReturned) if envelope.event_type == SUBMISSION_RETURNED
-            else envelope.read(SubmissionRejected))
-        status = "returned" if envelope.event_type == SUBMISSION_RETURNED else "rejected"
-        kept = await self.store.keep_revision({
-            "_id": revision_id(data.submission_id, data.revision),
-            "submission_id": data.submission_id,
-            "revision": data.revision,
-            "campaign": data.campaign,
-            "status": status,
-            "lao": data.lao.model_dump(mode="json"),
-            "event_id": envelope.event_id,
-            "verdict_at": envelope.occurred_at,
-            "stored_at": datetime.now(UTC),
-        })
+            envelope.read(SubmissionReturned) if returned else envelope.read(SubmissionRejected))
+        status: Literal["returned", "rejected"] = "returned" if returned else "rejected"
+        kept = await self.store.keep_revision(not_passed_record(data, status, envelope))
         log.info("revision not passed: supersedes older revisions in the rankings", status=status,
                  revision=data.revision, new=kept)
 
     # -- commands ---------------------------------------------------------------------------------
 
     async def on_rescore_run(self, envelope: Envelope) -> None:
-        run = envelope.read(RescoreRunRequested)
-        newest = await self.store.newest_revisions(run.campaign)
-        commands = rescore_commands(run, newest, envelope)
-        attached = await self.store.request_rescores(run.run_id, commands)
-        await self.store.mark_run_fanned_out(run.run_id, len(commands), datetime.now(UTC))
-        self.relay.notify()
-        log.info("re-scoring run fanned out", run_id=run.run_id, rubric_version=run.rubric_version,
-                 revisions=len(commands), attached=attached)
+        await attach_rescores(self.store, self.relay, envelope.read(RescoreRunRequested), envelope)
 
     async def on_rescore(self, envelope: Envelope) -> None:
         command = envelope.read(RescoreRequested)
@@ -172,79 +91,15 @@ class ScoringHandlers:
             rubric = self.rubrics.get(command.rubric_version)
         except UnknownRubric as error:
             raise PermanentFailure(str(error)) from None
-        await self._score(record, rubric, trigger="rescore", cause=f"run:{command.run_id}", causation=envelope)
+        await score_revision(self.store, self.relay, record, rubric, trigger="rescore", cause=f"run:{command.run_id}",
+                             causation=envelope)
 
     async def on_review(self, envelope: Envelope) -> None:
         command = envelope.read(ReviewRecorded)
         record = await self._validated_revision(command.submission_id, command.revision)
         active = await self._active(command.campaign)
-        await self._score(record, active.rubric, trigger="review", cause=f"change:{command.change_id}",
-                          causation=envelope)
-
-    # -- the one way a score is written -----------------------------------------------------------
-
-    async def _score(self, record: Document, rubric: Rubric, *, trigger: Trigger, cause: str,
-                     causation: Envelope) -> None:
-        submission_id, revision = record["submission_id"], record["revision"]
-        document_id = score_id(submission_id, revision, rubric.version)
-        submission = Submission.model_validate(record["submission"])
-        lao = LaoSummary.model_validate(record["lao"])
-        for _ in range(ATTEMPTS):
-            existing = await self.store.score(document_id)
-            if existing is not None and (trigger == "validation" or cause in existing.get("applied", [])):
-                log.info("already scored", revision=revision, rubric_version=rubric.version, cause=cause)
-                return
-            records = await self.store.change_records(submission_id, revision)
-            result = score(submission, rubric, lao_type=lao.type, size_class=lao.size_class,
-                           committee=current_marks(records))
-            fields = _score_fields(result, rubric, record)
-            applied = [cause, *(f"change:{r.change_id}" for r in records)]
-            now = datetime.now(UTC)
-            if existing is None:
-                event = self._event(record, result, trigger, 1, causation)
-                document = with_outbox({
-                    "_id": document_id, "submission_id": submission_id, "revision": revision,
-                    "campaign": record["campaign"], "rubric_version": rubric.version, **fields,
-                    "score_version": 1, "trigger": trigger, "scored_at": now, "applied": applied, "history": [],
-                    "validated_event_id": record.get("event_id"),
-                }, event)
-                if await self.store.insert_score(document):
-                    self._written(revision, rubric, result, trigger, 1)
-                    return
-                continue  # scored concurrently: look again
-            changed = _differs(existing, fields)
-            version = existing["score_version"] + (1 if changed else 0)
-            update: Document = {"$addToSet": {"applied": {"$each": applied}}}
-            if changed or trigger == "rescore":
-                # A re-score that changes nothing is announced all the same: the version is the active one again.
-                update.update(push_outbox(self._event(record, result, trigger, version, causation)))
-            if changed:
-                update.setdefault("$set", {}).update({**fields, "score_version": version, "trigger": trigger,
-                                                      "scored_at": now})
-                update.setdefault("$push", {})["history"] = _snapshot(existing)
-            if await self.store.replace_score(document_id, existing["score_version"], update):
-                self._written(revision, rubric, result, trigger, version, changed=changed)
-                return
-        raise ConcurrentScoreUpdate(f"score {document_id} changed under {ATTEMPTS} concurrent attempts")
-
-    def _written(self, revision: int, rubric: Rubric, result: ScoreResult, trigger: str, version: int,
-                 changed: bool = True) -> None:
-        self.relay.notify()
-        log.info("revision scored", revision=revision, rubric_version=rubric.version, total=result.total,
-                 tier=result.tier, trigger=trigger, score_version=version, changed=changed)
-
-    def _event(self, record: Document, result: ScoreResult, trigger: Trigger, version: int,
-               causation: Envelope) -> Envelope:
-        scored = SubmissionScored(
-            submission_id=record["submission_id"], revision=record["revision"], campaign=record["campaign"],
-            lao=LaoSummary.model_validate(record["lao"]), contact=ContactSummary.model_validate(record["contact"]),
-            rubric_version=result.rubric_version, total=result.total, max_total=result.max_total, tier=result.tier,
-            size_group=result.size_group, size_group_flagged=result.size_group_flagged,
-            size_group_th=result.size_group_th or None, size_group_en=result.size_group_en or None,
-            criteria=result.criteria,
-            trigger=trigger, score_version=version, manual_pending=result.manual_pending,
-        )
-        return Envelope.build(scored, producer=PRODUCER, correlation_id=record["submission_id"], causation=causation)
+        await score_revision(self.store, self.relay, record, active.rubric, trigger="review",
+                             cause=f"change:{command.change_id}", causation=envelope)
 
 
 # What scoring consumes (its queue's bindings, shared/topology.py). Returned and rejected revisions too: a newer

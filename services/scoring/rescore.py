@@ -17,15 +17,15 @@ import time
 
 from pydantic import ValidationError
 
+from services.scoring.application.rescoring import run_progress, runs_of, start_run
 from services.scoring.command_line import print_refusal, print_settings_error, scoring
-from services.scoring.errors import Refused
-from services.scoring.rescoring import run_progress, start_run
+from shared.errors import Problem
 
 
 async def _status(campaign: str) -> int:
     async with scoring() as context:
-        for run in await context.store.runs_of(campaign):
-            print(json.dumps(await run_progress(context.store, run), ensure_ascii=False, default=str))
+        for progress in await runs_of(context.store, campaign):
+            print(json.dumps(progress, ensure_ascii=False, default=str))
     return 0
 
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--rubric is required (or --status)")
     try:
         return asyncio.run(_status(arguments.campaign) if arguments.status else _rescore(arguments))
-    except Refused as refused:
+    except Problem as refused:
         return print_refusal(refused)
     except ValidationError as error:
         return print_settings_error(error)

@@ -19,15 +19,19 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from services.scoring.application.links import issue_link
+from services.scoring.application.reviewing import (
+    assign,
+    audit_trail,
+    disable_reviewer,
+    register_reviewer,
+    reviewers,
+)
 from services.scoring.command_line import print_refusal, print_settings_error, scoring
-from services.scoring.errors import Refused
-from services.scoring.reviewing import assign, public_change, public_reviewer, register_reviewer
-from services.scoring.workspace.sessions import issue_link
-from services.scoring.workspace.store import WorkspaceStore
+from shared.errors import Problem
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8003"
 
@@ -46,17 +50,13 @@ async def _run(arguments: argparse.Namespace) -> int:
             print("โทเค็นของกรรมการ (แสดงครั้งเดียว เก็บไว้ให้ดี) / the reviewer's token (shown this once only):")
             print(token)
         elif arguments.command == "list":
-            for reviewer in await store.all_reviewers():
-                print(_line(public_reviewer(reviewer)))
+            for reviewer in await reviewers(store):
+                print(_line(reviewer))
         elif arguments.command == "disable":
-            if not await store.disable_reviewer(arguments.reviewer_id, datetime.now(UTC), arguments.by):
-                raise Refused(404, "reviewer_unknown", f"ไม่พบกรรมการ {arguments.reviewer_id}",
-                              f"No reviewer {arguments.reviewer_id!r}.")
-            disabled = await store.reviewer(arguments.reviewer_id)
-            print(_line(public_reviewer(disabled) if disabled else None))
+            print(_line(await disable_reviewer(store, arguments.reviewer_id, by=arguments.by)))
         elif arguments.command == "assign":
-            outcome = await assign(store, reviewer_id=arguments.reviewer_id, submission_ids=arguments.submission_ids,
-                                   assigned_by=arguments.by)
+            outcome = await assign(store, context.workspace, reviewer_id=arguments.reviewer_id,
+                                   submission_ids=arguments.submission_ids, assigned_by=arguments.by)
             print(_line(outcome))
             if outcome["refused"]:
                 for refusal in outcome["refused"]:
@@ -64,13 +64,13 @@ async def _run(arguments: argparse.Namespace) -> int:
                           file=sys.stderr)
                 return 1
         elif arguments.command == "link":
-            path, expires_at = await issue_link(WorkspaceStore(store), "reviewer", arguments.reviewer_id, arguments.by)
+            path, expires_at = await issue_link(context.workspace, "reviewer", arguments.reviewer_id, arguments.by)
             print(f"ลิงก์เข้าสู่ระบบของกรรมการ {arguments.reviewer_id} (ใช้ได้ครั้งเดียว ถึง {expires_at.isoformat()}) / "
                   f"the reviewer's one-time sign-in link (valid once, until {expires_at.isoformat()}):")
             print(arguments.base_url.rstrip("/") + path)
         elif arguments.command == "audit":
-            for record in await store.audit(submission_id=arguments.submission, reviewer_id=arguments.reviewer):
-                print(_line(public_change(record)))
+            for record in await audit_trail(store, submission_id=arguments.submission, reviewer_id=arguments.reviewer):
+                print(_line(record))
     return 0
 
 
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         return asyncio.run(_run(arguments))
-    except Refused as refused:
+    except Problem as refused:
         return print_refusal(refused)
     except ValidationError as error:
         return print_settings_error(error)

@@ -1,16 +1,16 @@
 """Scoring's composition root: its collections and indexes, the rubrics, the handlers of what it consumes
 (submission.validated / returned / rejected and its own re-score and review commands), and its HTTP API
-(read, admin, reviewer) and the reviewers' web workspace (/workspace)."""
+(read, admin, reviewer, final selection) and the reviewers' web workspace (/workspace)."""
 
 from __future__ import annotations
 
-from services.scoring import admin_api, api, reviewer_api, selection_api
+from services.scoring import api
+from services.scoring.api.deps import Parts
 from services.scoring.handlers import HANDLES, ScoringHandlers
-from services.scoring.repository import ScoringStore
+from services.scoring.repository import ScoringStore, WorkspaceStore
 from services.scoring.rubric import UnknownRubric, load_rubric_book
 from services.scoring.workspace import admin_pages as workspace_admin_pages
 from services.scoring.workspace import routes as workspace_routes
-from services.scoring.workspace.store import WorkspaceStore
 from shared.bus import bind
 from shared.logging import get_logger
 from shared.runtime import Component, Context, ServiceSpec
@@ -35,7 +35,7 @@ async def setup(context: Context) -> Component:
     return Component(
         handlers=bind(HANDLES, handlers),
         outbox_collections=store.outbox_collections,
-        state={"store": store, "scores": store.scores, "rubrics": rubrics, "workspace": workspace},
+        state=Parts(store=store, workspace=workspace, rubrics=rubrics),
     )
 
 
@@ -46,7 +46,5 @@ SPEC = ServiceSpec(
     description="ให้คะแนนตามเกณฑ์ที่กำหนดเป็นรุ่น พร้อมคำอธิบายรายเกณฑ์ การพิจารณาของคณะกรรมการ และการจัดอันดับตามกลุ่มขนาด / "
                 "Versioned rubric explained per criterion, committee review, rankings within size groups.",
     setup=setup,
-    routers=[api.router, admin_api.router, reviewer_api.router, selection_api.router, workspace_routes.router,
-             workspace_admin_pages.router],
-
+    routers=[*api.routers, workspace_routes.router, workspace_admin_pages.router],
 )

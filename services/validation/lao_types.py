@@ -1,33 +1,23 @@
-"""LAO types and names as people and DLA's files write them: `ทม.`, `เทศบาล เมือง`, `อบต. นาฝาย`, size classes."""
+"""LAO types and names as people and DLA's files write them: `ทม.`, `เทศบาล เมือง`, `Town Municipality`,
+`อบต. นาฝาย`. The type names and abbreviations are `shared.thai`'s; validation adds the other ways its
+inputs write a type (romanised names, `พัทยา`, `SAO`)."""
 
 from __future__ import annotations
 
 import re
 
 from shared import thai
+from shared.thai import LAO_TYPE_ABBREVIATIONS, LAO_TYPES
 
-LAO_TYPES: dict[str, str] = {
-    "เทศบาลนคร": "City Municipality",
-    "เทศบาลเมือง": "Town Municipality",
-    "เทศบาลตำบล": "Subdistrict Municipality",
-    "องค์การบริหารส่วนตำบล": "Subdistrict Administrative Organisation",
-    "องค์การบริหารส่วนจังหวัด": "Provincial Administrative Organisation",
-    "เมืองพัทยา": "Pattaya City",
-    "กรุงเทพมหานคร": "Bangkok Metropolitan Administration",
-}
-_TYPE_ABBREVIATIONS = {
-    "ทน": "เทศบาลนคร", "ทม": "เทศบาลเมือง", "ทต": "เทศบาลตำบล",
-    "อบต": "องค์การบริหารส่วนตำบล", "อบจ": "องค์การบริหารส่วนจังหวัด", "กทม": "กรุงเทพมหานคร",
-}
 _TYPE_ALIASES = {
-    **_TYPE_ABBREVIATIONS,
+    **LAO_TYPE_ABBREVIATIONS,
     "พัทยา": "เมืองพัทยา", "กรุงเทพ": "กรุงเทพมหานคร",
     **{english.replace(" ", "").lower(): thai_name for thai_name, english in LAO_TYPES.items()},
     "thesabannakhon": "เทศบาลนคร", "thesabanmueang": "เทศบาลเมือง", "thesabantambon": "เทศบาลตำบล",
     "sao": "องค์การบริหารส่วนตำบล", "pao": "องค์การบริหารส่วนจังหวัด", "bma": "กรุงเทพมหานคร",
 }
 _TYPE_MARKS = re.compile(r"[\s.ฯ]")
-_NAME_ABBREVIATION = re.compile(r"^(" + "|".join(_TYPE_ABBREVIATIONS) + r")\s*\.")
+_NAME_ABBREVIATION = re.compile(r"^(" + "|".join(LAO_TYPE_ABBREVIATIONS) + r")\s*\.")
 # Longest first: no type name is a prefix of another today, but that should not be luck.
 _LONGEST_FIRST = sorted(LAO_TYPES, key=len, reverse=True)
 
@@ -47,7 +37,7 @@ def type_in_name(name: str) -> str | None:
     text = thai.clean_text(name)
     abbreviation = _NAME_ABBREVIATION.match(text)
     if abbreviation:
-        return _TYPE_ABBREVIATIONS[abbreviation[1]]
+        return LAO_TYPE_ABBREVIATIONS[abbreviation[1]]
     compact = text.replace(" ", "")
     return next((t for t in _LONGEST_FIRST if compact.startswith(t)), None)
 
@@ -56,7 +46,7 @@ def type_en(type_th: str) -> str:
     return LAO_TYPES.get(type_th, type_th)
 
 
-_ABBREVIATED_PREFIX = re.compile(r"^(?:" + "|".join(_TYPE_ABBREVIATIONS) + r")(?:\s*\.\s*|\s+)")
+_ABBREVIATED_PREFIX = re.compile(r"^(?:" + "|".join(LAO_TYPE_ABBREVIATIONS) + r")(?:\s*\.\s*|\s+)")
 _NAME_NOISE = re.compile(r"[\s.,\-–()\"'“”‘’/]")
 
 
@@ -72,24 +62,3 @@ def core_name(name: str) -> str:
     if compact.startswith("เทศบาล") and len(compact) > len("เทศบาล"):
         return compact.removeprefix("เทศบาล")
     return compact
-
-
-# DLA groups results by LAO size; its files write the class in Thai.
-SIZE_CLASSES: dict[str, tuple[str, str]] = {
-    "large": ("ขนาดใหญ่", "large"),
-    "medium": ("ขนาดกลาง", "medium"),
-    "small": ("ขนาดเล็ก", "small"),
-}
-_SIZE_ALIASES = {
-    **{key: key for key in SIZE_CLASSES},
-    **{th: key for key, (th, _) in SIZE_CLASSES.items()},
-    **{th.removeprefix("ขนาด"): key for key, (th, _) in SIZE_CLASSES.items()},
-    "l": "large", "m": "medium", "s": "small", "ใหญ่พิเศษ": "large",
-}
-
-
-def parse_size_class(text: str | None) -> str | None:
-    """`ขนาดใหญ่` / `ใหญ่` / `Large` → `large`; `ขนาดกลาง` → `medium`; `ขนาดเล็ก` → `small`; None otherwise."""
-    if not isinstance(text, str):
-        return None
-    return _SIZE_ALIASES.get(re.sub(r"\s", "", thai.clean_text(text)).casefold())

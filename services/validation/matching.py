@@ -43,10 +43,6 @@ class RegistryLao:
     size_class: str | None = None  # large / medium / small
     subdistricts: tuple[str, ...] = ()
 
-    @property
-    def core(self) -> str:
-        return core_name(self.name)
-
 
 @dataclass(frozen=True)
 class RegistryLookup:
@@ -77,10 +73,6 @@ class RegistryMatch:
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
     # The name given and the registry's name of the code differ too much to be one LAO.
     name_similarity: float | None = None
-
-    @property
-    def verified(self) -> bool:
-        return self.status == "matched"
 
 
 def similarity(a: str, b: str) -> float:

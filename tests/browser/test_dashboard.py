@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
+from services.reporting.repository import TokenBook
 from services.reporting.sample import CAMPAIGN, history
 from services.reporting.service import SPEC
-from services.reporting.tokens import Scope, TokenBook
+from services.reporting.tokens import Scope
 from shared.bus import Bus
 from tests.browser.tools import chromium, watch_errors
 from tests.integration.test_reporting import publish_all
@@ -96,7 +97,7 @@ async def test_national_province_and_district_views_show_the_seeded_figures(name
 async def test_a_province_token_opens_its_own_province_and_downloads_its_package(namespace: Namespace) -> None:
     async with seeded_reporting(namespace, reporting_auth_required=True) as service, \
             browser_page() as (page, errors):
-        tokens: TokenBook = service.component.state["tokens"]
+        tokens: TokenBook = service.component.state.tokens
         token, _ = await tokens.create(Scope.parse("province:36"), "สถ.จ.ชัยภูมิ")
         await page.goto(f"{service.url}/dashboard/?token={token}")
         await page.wait_for_selector("#district-table tbody tr")
@@ -155,7 +156,7 @@ async def test_without_a_token_the_dashboard_asks_for_one(namespace: Namespace, 
             browser_page() as (page, errors):
         await page.goto(f"{service.url}/dashboard/")
         await page.wait_for_selector("#login:not([hidden])")
-        tokens: TokenBook = service.component.state["tokens"]
+        tokens: TokenBook = service.component.state.tokens
         token, _ = await tokens.create(Scope.parse(scope), "สถ.จ.ขอนแก่น")
         await page.fill("#token-input", token)
         await page.click("#login button")

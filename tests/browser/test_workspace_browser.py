@@ -45,7 +45,7 @@ async def _sign_in(page: Any, url: str) -> None:
 async def test_a_reviewer_signs_in_saves_a_draft_and_submits_on_a_laptop_and_a_phone(namespace: Namespace) -> None:
     async with chromium() as browser, running_scoring(namespace) as (scoring, publisher), \
             http_client(scoring.url) as client:
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         await publisher.publish(validated(7, body=_body(), submission_id=SUB, province=("40", "ขอนแก่น"),
                                           lao_type="เทศบาลนคร"))
         await eventually(lambda: store.score(f"{SUB}/r1/fy2568-v1"), what="the validated score")

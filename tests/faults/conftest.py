@@ -10,13 +10,13 @@ marker expression selects it (`pytest -m faults`, `make test-faults`); a run wit
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from devtools import processes
 from devtools.infra import DEFAULT_AMQP_URL, MongoServer, start_secantus
 from tests.e2e.conftest import smtp_sink, system  # noqa: F401 - the whole system, as the end-to-end tests run it
 from tests.faults.matrix import LINES
@@ -60,23 +60,16 @@ class PrivateStore:
     def url(self) -> str:
         return self.server.url
 
-    @property
-    def pid(self) -> int:
-        return self.server.process.pid
-
     def freeze(self) -> None:
         """SIGSTOP: the process keeps its sockets open and answers nothing, as a frozen disk or VM does."""
-        os.killpg(self.pid, signal.SIGSTOP)  # started in its own session: the group is the server
+        processes.freeze(self.server.process)  # started in its own session: the group is the server
 
     def thaw(self) -> None:
-        if self.server.process.poll() is None:
-            os.killpg(self.pid, signal.SIGCONT)
+        processes.thaw(self.server.process)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown of any kind, as when the machine dies."""
-        if self.server.process.poll() is None:
-            os.killpg(self.pid, signal.SIGKILL)
-            self.server.process.wait()
+        processes.kill(self.server.process)
 
     def start_again(self) -> None:
         """The same port and the same storage directory: what was durable before the kill must be there."""

@@ -8,10 +8,8 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
 
 import aio_pika
-import pytest
 
 from shared.bus import Bus, PermanentFailure
 from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionReturned
@@ -22,14 +20,6 @@ def _returned(n: int) -> Envelope:
     data = SubmissionReturned(submission_id=f"sub_{n}", revision=1, campaign="fy2568",
                               lao=LaoSummary(name="เทศบาลตำบลบ้านเขว้า"), contact=ContactSummary(), issues=[])
     return Envelope.build(data, producer="test", correlation_id=f"sub_{n}")
-
-
-@pytest.fixture
-async def publisher(namespace: Namespace) -> AsyncIterator[Bus]:
-    bus = Bus(namespace.settings("test-publisher"), "test-publisher")
-    await bus.connect()
-    yield bus
-    await bus.close()
 
 
 async def _consumer(namespace: Namespace, service: str, handler: object) -> Bus:

@@ -41,7 +41,7 @@ async def test_the_connectors_own_tests_pass_against_the_real_intake_and_it_hold
     # Two replicas on one store: one for every scenario, one that throttles (429 with Retry-After).
     async with _intake(namespace, rate=100_000, burst=100_000) as intake, \
             _intake(namespace, rate=0.25, burst=2) as throttled:
-        key = await intake.component.state["api_keys"].create("connector-tests", ("read",))
+        key = await intake.component.state.api_keys.create("connector-tests", ("read",))
         env = {**os.environ, "INTAKE_BASE_URL": intake.url, "INTAKE_THROTTLED_URL": throttled.url,
                "INTAKE_SECRET": SECRET, "INTAKE_READ_KEY": key, "GOOGLE_FORMS_REPORT": str(report)}
         started = time.monotonic()
@@ -55,7 +55,7 @@ async def test_the_connectors_own_tests_pass_against_the_real_intake_and_it_hold
         elapsed = time.monotonic() - started
 
         submitted = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
-        held = await intake.component.state["store"].revisions.find(
+        held = await intake.component.state.store.revisions.find(
             {}, {"source_response_id": 1, "submitted_at": 1}).to_list(None)
         versions = Counter((d["source_response_id"], d["submitted_at"].isoformat()[:23]) for d in held)
         assert not [v for v, n in versions.items() if n > 1], "a response version is held twice"

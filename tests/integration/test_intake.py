@@ -122,7 +122,7 @@ async def test_events_written_while_the_broker_is_unreachable_are_published_late
         relay = intake.context.relay
         await relay.stop(grace_seconds=5)  # as if the process died right after the write
         accepted = (await client.post("/v1/submissions", json=canonical_submission(3))).json()
-        stored = await intake.component.state["store"].revisions.find_one(
+        stored = await intake.component.state.store.revisions.find_one(
             {"submission_id": accepted["submission_id"]})
         assert len(stored["outbox"]) == 1 and stored["outbox_pending"] is True
         assert await drain(namespace, "validation") == []
@@ -131,6 +131,6 @@ async def test_events_written_while_the_broker_is_unreachable_are_published_late
         assert published == 1
         events = await drain(namespace, "validation")
         assert [e.data["submission_id"] for e in events] == [accepted["submission_id"]]
-        stored = await intake.component.state["store"].revisions.find_one(
+        stored = await intake.component.state.store.revisions.find_one(
             {"submission_id": accepted["submission_id"]})
         assert stored["outbox"] == [] and "outbox_pending" not in stored

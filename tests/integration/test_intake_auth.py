@@ -130,7 +130,7 @@ async def test_a_source_without_a_configured_secret_is_refused_with_403(namespac
 
 async def test_api_keys_are_stored_hashed_and_grant_only_their_scopes(namespace: Namespace) -> None:
     async with secured(namespace) as (intake, client):
-        keys = intake.component.state["api_keys"]
+        keys = intake.component.state.api_keys
         writer = await keys.create("district-office", ("submit",))
         reader = await keys.create("dashboard", ("read",))
         stored = await keys.collection.find_one({"name": "district-office"})
@@ -186,7 +186,7 @@ async def test_the_importer_tool_sends_its_api_key(namespace: Namespace, tmp_pat
     path.write_text("ประทับเวลา,ชื่อองค์กรปกครองส่วนท้องถิ่น,จังหวัด\r\n25/11/2568 10:00:00,ทม.ชัยภูมิ,ชัยภูมิ\r\n",
                     encoding="utf-8")
     async with secured(namespace) as (intake, _):
-        key = await intake.component.state["api_keys"].create("ops", ("import",))
+        key = await intake.component.state.api_keys.create("ops", ("import",))
         out = Console(file=io.StringIO())
         denied = await asyncio.to_thread(importer.main, [str(path), "--mapping", "reference-form", "--url", intake.url],
                                          console=out, out=out)

@@ -124,7 +124,7 @@ async def test_a_backfill_resending_every_response_creates_nothing_new(namespace
         again = [(await client.post(FORM, json=b)) for b in bodies]
         assert first == [202, 202, 202]
         assert [(a.status_code, a.json()["duplicate"]) for a in again] == [(200, True)] * 3
-        assert await intake.component.state["store"].revisions.count_documents({}) == 3
+        assert await intake.component.state.store.revisions.count_documents({}) == 3
 
 
 async def test_an_edited_form_response_is_a_new_revision(namespace: Namespace) -> None:

@@ -95,7 +95,7 @@ def _secured(namespace: Namespace, **extra: Any) -> InProcessService:
 
 
 async def _key(intake: InProcessService) -> str:
-    key: str = await intake.component.state["api_keys"].create(f"reader-{id(intake)}", ("read",))
+    key: str = await intake.component.state.api_keys.create(f"reader-{id(intake)}", ("read",))
     return key
 
 
@@ -174,7 +174,7 @@ async def test_the_backfill_resends_every_response_and_intake_creates_nothing_tw
         first_run, second_run = sorted({execution for execution, _, _ in by_run})
         assert [(r, s) for e, r, s in by_run if e == first_run] == [("2_ABaOnudTest1", 202), ("2_ABaOnudTest3", 202)]
         assert [(r, s) for e, r, s in by_run if e == second_run] == [("2_ABaOnudTest1", 200), ("2_ABaOnudTest3", 200)]
-        assert await intake.component.state["store"].revisions.count_documents({}) == 2
+        assert await intake.component.state.store.revisions.count_documents({}) == 2
         assert time.monotonic() - started < 30
 
 

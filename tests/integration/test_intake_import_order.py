@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pymongo import AsyncMongoClient
 
-from services.intake.imports import import_rows
+from services.intake.application.imports import import_rows
 from services.intake.mapping import load_mappings
 from services.intake.repository import SubmissionStore
 from tests.acceptance.sheets_export import export, registry

@@ -75,10 +75,10 @@ async def test_a_sheets_export_keeps_every_row_and_lists_each_answer_to_correct(
         assert all(e["message_th"] and e["message_en"] for e in summary["errors"])
         assert "รับไว้ทุกแถว" in summary["message_th"] and "3 แถวมีคำตอบที่ต้องแก้ไข" in summary["message_th"]
         # Each kept row carries its problems to validation, which returns it for correction.
-        kept = await intake.component.state["store"].revisions.find_one({"raw.row": 3})
+        kept = await intake.component.state.store.revisions.find_one({"raw.row": 3})
         assert [p["field"] for p in kept["canonical"]["answer_problems"]] == ["readiness.has_plan"]
 
-        documents = await intake.component.state["store"].revisions.find({}).to_list(None)
+        documents = await intake.component.state.store.revisions.find({}).to_list(None)
         stored = next(d for d in documents if d["raw"]["row"] == 2)
         assert stored["canonical"]["projects"][0]["description"] == "ประชาชนแจ้งเหตุ\nและติดตามสถานะผ่าน LINE"
         assert stored["canonical"]["contact"]["phone"] == "081-234-5678"
@@ -95,7 +95,7 @@ async def test_importing_the_same_file_twice_creates_nothing_new(namespace: Name
         second = (await upload(client, content)).json()
         assert (first["imported"], first["duplicates"]) == (8, 0)
         assert (second["imported"], second["new_revisions"], second["duplicates"]) == (0, 0, 8)
-        assert await intake.component.state["store"].revisions.count_documents({}) == 8
+        assert await intake.component.state.store.revisions.count_documents({}) == 8
 
 
 async def test_a_newer_response_of_the_same_lao_in_the_sheet_is_a_new_revision(namespace: Namespace) -> None:
@@ -121,7 +121,7 @@ async def test_an_english_locale_export_with_us_dates_imports_with_date_order_md
         # Imported again with the right order: the same rows (same response ids) become revisions with a time.
         summary = (await upload(client, sheet(rows, ENGLISH_HEADER), date_order="MDY")).json()
         assert (summary["duplicates"], summary["to_correct"]) == (0, 0)
-        held = await intake.component.state["store"].revisions.find(
+        held = await intake.component.state.store.revisions.find(
             {"canonical.submitted_at": "2025-11-25T22:41:07+07:00"}).to_list(None)
         assert len(held) == 1
 
@@ -136,7 +136,7 @@ async def test_a_missing_required_column_imports_nothing(namespace: Namespace) -
         body = refused.json()
         assert body["error"] == "columns_missing"
         assert [(e["row"], e["column"], e["field"]) for e in body["errors"]] == [(1, "จังหวัด", "lao.province")]
-        assert await intake.component.state["store"].revisions.count_documents({}) == 0
+        assert await intake.component.state.store.revisions.count_documents({}) == 0
 
 
 async def test_files_and_fields_that_cannot_be_imported_are_refused_in_thai_and_english(
@@ -178,11 +178,11 @@ async def test_the_importer_tool_sends_the_file_in_parts_and_reports_every_row(n
         assert "to correct 1" in progress and "rejected" not in progress and "responses.csv" in progress
         assert "จะส่งกลับให้แก้ไข" in report
         assert "9" in report and "บางที" in report  # the row number (sheet row 9) and what was written
-        assert await intake.component.state["store"].revisions.count_documents({}) == 8
+        assert await intake.component.state.store.revisions.count_documents({}) == 8
 
         code, progress, report = await asyncio.to_thread(run)
         assert code == 0 and "duplicates 8" in progress
-        assert await intake.component.state["store"].revisions.count_documents({}) == 8
+        assert await intake.component.state.store.revisions.count_documents({}) == 8
 
 
 async def test_the_importer_tool_stops_before_importing_when_a_column_is_missing(namespace: Namespace,
@@ -195,7 +195,7 @@ async def test_the_importer_tool_stops_before_importing_when_a_column_is_missing
                                        console=Console(file=io.StringIO()), out=report)
         assert code == 2
         assert "ประทับเวลา" in report.file.getvalue()  # type: ignore[attr-defined]
-        assert await intake.component.state["store"].revisions.count_documents({}) == 0
+        assert await intake.component.state.store.revisions.count_documents({}) == 0
 
 
 def _big_sheet(path: Path, count: int) -> None:

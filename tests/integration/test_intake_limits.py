@@ -58,7 +58,7 @@ async def test_too_many_projects_and_too_long_answers_are_kept_and_name_each_fie
         [problem] = kept.json()["problems"]
         assert (problem["field"], problem["code"]) == ("projects", "answer_too_long")
         assert problem["message_th"].startswith("มีได้ไม่เกิน 5 รายการ")
-        stored = await intake.component.state["store"].revisions.find_one(
+        stored = await intake.component.state.store.revisions.find_one(
             {"submission_id": kept.json()["submission_id"]})
         assert [p["name"] for p in stored["canonical"]["projects"]] == [f"โครงการ {i}" for i in range(5)]
 
@@ -87,5 +87,5 @@ async def test_a_sender_over_its_rate_gets_429_with_retry_after_and_others_do_no
         assert "5 วินาที" in limited.json()["message_th"] and "retry after 5 s" in limited.json()["message_en"]
 
         # Another sender has its own bucket.
-        key = await intake.component.state["api_keys"].create("other-client")
+        key = await intake.component.state.api_keys.create("other-client")
         assert (await client.get("/v1/submissions/sub_none", headers={"X-API-Key": key})).status_code == 404

@@ -26,7 +26,7 @@ def sha256(text: str) -> str:
 async def test_a_legacy_intake_api_key_authenticates_once_then_is_stored_keyed(namespace: Namespace) -> None:
     settings = namespace.settings("intake", intake_auth_required=True, token_digest_key=DIGEST_KEY)
     async with InProcessService(INTAKE, settings) as intake, httpx.AsyncClient(base_url=intake.url) as client:
-        keys = intake.component.state["api_keys"]
+        keys = intake.component.state.api_keys
         legacy_key = "sck_legacy-key-stored-as-plain-sha256-000000"
         await keys.collection.insert_one({"_id": sha256(legacy_key), "name": "legacy-office", "scopes": ["read"],
                                           "hint": legacy_key[:8], "created_at": datetime.now(UTC),
@@ -50,7 +50,7 @@ async def test_a_legacy_reporting_token_authenticates_once_then_is_stored_keyed(
                                   token_digest_key=DIGEST_KEY)
     async with InProcessService(REPORTING, settings) as service, \
             httpx.AsyncClient(base_url=service.url, timeout=10) as client:
-        book = service.component.state["tokens"]
+        book = service.component.state.tokens
         legacy_token = "srt_legacy-token-stored-as-plain-sha256-0000"
         await book.collection.insert_one({"_id": sha256(legacy_token), "scope": "province:36", "name": "legacy",
                                           "created_at": datetime.now(UTC), "revoked_at": None})
@@ -69,7 +69,7 @@ async def test_a_legacy_reporting_token_authenticates_once_then_is_stored_keyed(
 
 async def test_a_legacy_reviewer_token_authenticates_once_then_is_stored_keyed(namespace: Namespace) -> None:
     async with running_scoring(namespace, token_digest_key=DIGEST_KEY) as (scoring, _):
-        store = scoring.component.state["store"]
+        store = scoring.component.state.store
         reviewers = store.reviewers
         async with http_client(scoring.url) as client:
             created = await client.post("/v1/admin/reviewers", headers=ADMIN,

@@ -4,14 +4,12 @@ published to the bus as the other services publish them, e-mails arrive (or do n
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from email.header import decode_header, make_header
 from email.message import Message
 from typing import Any
 
 import aio_pika
 import httpx
-import pytest
 from prometheus_client import REGISTRY
 
 from devtools.infra import free_port
@@ -103,14 +101,6 @@ def _envelope(data: SubmissionRef, producer: str) -> Envelope:
 # -- fixtures and helpers --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def publisher(namespace: Namespace) -> AsyncIterator[Bus]:
-    bus = Bus(namespace.settings("test-publisher"), "test-publisher")
-    await bus.connect()
-    yield bus
-    await bus.close()
-
-
 def subject(message: Message) -> str:
     return str(make_header(decode_header(message["Subject"])))
 
@@ -135,7 +125,7 @@ async def wait_handled(event_type: str, before: float, count: int) -> None:
 
 
 async def log_entries(service: InProcessService, submission_id: str = SUBMISSION_ID) -> list[dict[str, Any]]:
-    collection = service.component.state["log"].notifications
+    collection = service.component.state.log.notifications
     return await collection.find({"submission_id": submission_id}).to_list(None)
 
 
@@ -486,6 +476,6 @@ async def _sent(service: InProcessService) -> list[dict[str, Any]] | None:
 
 
 async def _no_outbox(service: InProcessService) -> bool:
-    collection = service.component.state["log"].notifications
+    collection = service.component.state.log.notifications
     return await collection.count_documents({"outbox_pending": True}) == 0
 

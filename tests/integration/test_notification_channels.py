@@ -139,14 +139,6 @@ async def hooks() -> AsyncIterator[HookServer]:
     await task
 
 
-@pytest.fixture
-async def publisher(namespace: Namespace) -> AsyncIterator[Bus]:
-    bus = Bus(namespace.settings("test-publisher"), "test-publisher")
-    await bus.connect()
-    yield bus
-    await bus.close()
-
-
 def settings_for(namespace: Namespace, smtp_port: int, hooks: HookServer, routing: Path | None = None,
                  **extra: Any) -> Settings:
     return namespace.settings(

@@ -22,7 +22,7 @@ AT = datetime(2025, 11, 20, 9, 0, tzinfo=UTC)
 @pytest.fixture
 async def model(namespace: Namespace) -> AsyncIterator[ProgressModel]:
     store = Store(namespace.settings("notification"))
-    progress = ProgressModel(store.collection("progress"), store.collection("registry"))
+    progress = ProgressModel.of(store)
     await progress.create_indexes()
     try:
         yield progress

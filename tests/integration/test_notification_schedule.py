@@ -9,13 +9,11 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from services.intake.submission import Submission
 from services.notification.service import make_spec
@@ -113,14 +111,6 @@ def _envelope(data: SubmissionRef) -> Envelope:
     return Envelope.build(data, producer="validation", correlation_id=data.submission_id)
 
 
-@pytest.fixture
-async def publisher(namespace: Namespace) -> AsyncIterator[Bus]:
-    bus = Bus(namespace.settings("test-publisher"), "test-publisher")
-    await bus.connect()
-    yield bus
-    await bus.close()
-
-
 def settings(namespace: Namespace, smtp: SmtpSink, campaigns: Path, **extra: Any) -> Any:
     return namespace.settings("notification", smtp_port=smtp.port, campaigns_dir=str(campaigns),
                               notification_admin_token=ADMIN_TOKEN, **extra)
@@ -135,7 +125,7 @@ async def progress(service: InProcessService, area: str) -> dict[str, Any]:
 
 
 async def slot_entries(service: InProcessService, slot: str) -> list[dict[str, Any]]:
-    collection = service.component.state["log"].notifications
+    collection = service.component.state.log.notifications
     entries: list[dict[str, Any]] = await collection.find({"campaign": CAMPAIGN, "slot": slot}).to_list(None)
     return entries
 
@@ -159,7 +149,7 @@ async def test_before_the_deadline_each_office_hears_who_in_its_area_is_still_to
         await eventually(known, what="the area's progress from the events")
 
         clock.now = DEADLINE - timedelta(days=7) + timedelta(seconds=30)
-        assert await service.component.state["scheduler"].tick() == [f"{CAMPAIGN}:reminder-7d"]
+        assert await service.component.state.scheduler.tick() == [f"{CAMPAIGN}:reminder-7d"]
         await eventually(lambda: _value(len(smtp.messages) == 2), what="two reminders")
         assert smtp.to(KHWAO) == [] and smtp.to(DLA) == []  # nobody left to chase in 3602; DLA gets digests
 
@@ -217,7 +207,7 @@ async def test_a_reminder_due_while_the_service_was_down_goes_out_once_after_sta
 
     # Restarted: the slot is known; nothing goes out again, however often the scheduler looks.
     async with InProcessService(make_spec(clock), config) as again:
-        assert await again.component.state["scheduler"].tick() == []
+        assert await again.component.state.scheduler.tick() == []
         await asyncio.sleep(0.3)
     assert len(smtp.to(MUANG)) == 1
 
@@ -225,7 +215,7 @@ async def test_a_reminder_due_while_the_service_was_down_goes_out_once_after_sta
     clock.now = DEADLINE - timedelta(days=1) + timedelta(minutes=1)
     async with InProcessService(make_spec(clock), config) as one, InProcessService(make_spec(clock), config) as two:
         await eventually(lambda: _value(len(smtp.to(MUANG)) == 2), what="the 1-day reminder")
-        ticks = await asyncio.gather(one.component.state["scheduler"].tick(), two.component.state["scheduler"].tick())
+        ticks = await asyncio.gather(one.component.state.scheduler.tick(), two.component.state.scheduler.tick())
         assert list(ticks) == [[], []]
         await asyncio.sleep(0.5)
         assert len(smtp.to(MUANG)) == 2
@@ -254,7 +244,7 @@ async def test_a_daily_digest_without_the_registry_summarises_the_area_and_lists
             await publisher.publish(envelope)
         await eventually(lambda: _submitted(service, 2), what="two submissions in the progress model")
         clock.now = datetime(2030, 11, 24, 1, 0, 30, tzinfo=UTC)
-        assert await service.component.state["scheduler"].tick() == [f"{CAMPAIGN}:digest-2030-11-24"]
+        assert await service.component.state.scheduler.tick() == [f"{CAMPAIGN}:digest-2030-11-24"]
         await eventually(lambda: _value(len(smtp.messages) == 4), what="four digests")
 
         [changwat] = smtp.to(CHANGWAT)

@@ -8,12 +8,9 @@ municipality whose tier changed and to the offices whose list changed."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
-
-import pytest
 
 from services.notification.service import SPEC
 from shared.bus import Bus
@@ -93,14 +90,6 @@ def selection(version: int = 1, tiers: dict[str, str] | None = None) -> Envelope
     return Envelope.build(data, producer="scoring", correlation_id=f"selection:{CAMPAIGN}")
 
 
-@pytest.fixture
-async def publisher(namespace: Namespace) -> AsyncIterator[Bus]:
-    bus = Bus(namespace.settings("test-publisher"), "test-publisher")
-    await bus.connect()
-    yield bus
-    await bus.close()
-
-
 def _settings(namespace: Namespace, smtp: SmtpSink) -> Any:
     return namespace.settings("notification", smtp_port=smtp.port, notification_admin_token=ADMIN_TOKEN)
 
@@ -118,7 +107,7 @@ async def arrived(sink: SmtpSink, count: int) -> None:
 
 
 async def selection_log(service: InProcessService) -> list[dict[str, Any]]:
-    collection = service.component.state["log"].notifications
+    collection = service.component.state.log.notifications
     return await collection.find({"campaign": CAMPAIGN, "selection_version": {"$exists": True}}).to_list(None)
 
 

@@ -139,7 +139,7 @@ async def test_an_lao_no_longer_listed_for_its_province_is_retired_and_announced
 
 async def registry_contents(validation: InProcessService) -> list[dict[str, Any]]:
     """Every LAO document of the registry, active or retired, straight from the store."""
-    laos = validation.component.state["registry"].laos
+    laos = validation.component.state.registry.laos
     documents: list[dict[str, Any]] = await laos.find({}, sort=[("_id", 1)]).to_list(None)
     return documents
 

@@ -247,8 +247,7 @@ async def test_a_crash_between_the_view_and_the_aggregates_is_repaired_by_the_re
     async with reporting(namespace) as (client, bus, service):
         await publish_all(client, bus, [received])
         # As if the process died after writing the view and before the aggregates: the event stays unacked.
-        read_models = service.component.state["read_models"]
-        await read_models.update_view(validated)
+        await service.component.state.read_models.write_view(validated)
         stale = (await client.get(f"/v1/campaigns/{CAMPAIGN}/provinces/40")).json()
         await publish_all(client, bus, [validated])  # the broker delivers it again
         repaired = await figures(client)

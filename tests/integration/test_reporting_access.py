@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 
+from services.reporting.repository import TokenBook
 from services.reporting.sample import CAMPAIGN, history
 from services.reporting.service import SPEC
-from services.reporting.tokens import Scope, TokenBook
+from services.reporting.tokens import Scope
 from shared.bus import Bus
 from tests.integration.test_reporting import publish_all
 from tests.support import ROOT, InProcessService, Namespace
@@ -31,7 +32,7 @@ async def guarded_reporting(namespace: Namespace) -> AsyncIterator[tuple[httpx.A
             httpx.AsyncClient(base_url=service.url, timeout=10) as client:
         await bus.connect()
         try:
-            tokens: TokenBook = service.component.state["tokens"]
+            tokens: TokenBook = service.component.state.tokens
             national, _ = await tokens.create(Scope.parse("national"), "test")
             client.headers["authorization"] = f"Bearer {national}"
             await publish_all(client, bus, history())  # /metrics, which publish_all reads, needs no token

@@ -151,7 +151,7 @@ async def test_the_rebuild_from_the_event_log_gives_exactly_the_live_figures(nam
         shuffled = list(events)
         random.Random(5).shuffle(shuffled)
         await publish_all(client, bus, shuffled + shuffled[:7])  # out of order, some twice
-        live = service.component.state["read_models"]
+        live = service.component.state.read_models
         outcome = await rebuild.run(live, CAMPAIGN)
         assert outcome.identical, outcome.differences
         assert outcome.events == len(events)
@@ -172,7 +172,7 @@ async def test_the_rebuild_from_the_event_log_gives_exactly_the_live_figures(nam
 async def test_a_rebuild_reports_a_read_model_that_lost_an_event(namespace: Namespace) -> None:
     async with reporting(namespace) as (client, bus, service):
         await publish_all(client, bus, history())
-        live = service.component.state["read_models"]
+        live = service.component.state.read_models
         await live.provinces.update_one({"_id": f"{CAMPAIGN}/40"}, {"$inc": {"counts.scored": -1}})
         outcome = await rebuild.run(live, CAMPAIGN)
     assert outcome.differences == [f"province_views/{CAMPAIGN}/40: differs in counts"]

@@ -14,10 +14,11 @@ import httpx
 import pytest
 
 from services.intake.submission import Submission
-from services.reporting.api import EXPORT_TABLES
+from services.reporting.application import EXPORT_TABLES
+from services.reporting.repository import TokenBook
 from services.reporting.sample import CAMPAIGN, history
 from services.reporting.service import SPEC
-from services.reporting.tokens import Scope, TokenBook
+from services.reporting.tokens import Scope
 from shared.bus import Bus
 from shared.events import ContactSummary, Envelope, Issue, LaoSummary, SubmissionReceived, SubmissionReturned
 from tests.browser.tools import need_weasyprint
@@ -75,7 +76,7 @@ async def seeded(infra: Infra) -> AsyncIterator[Seeded]:
         async with InProcessService(SPEC, settings) as service, \
                 httpx.AsyncClient(base_url=service.url, timeout=60) as client:
             await bus.connect()
-            book: TokenBook = service.component.state["tokens"]
+            book: TokenBook = service.component.state.tokens
             seeded = Seeded(client)
             for who, scope in (("national", "national"), ("province", "province:36"),
                                ("district", "district:3601")):

@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 
 from services.intake.submission import Submission
+from services.reporting.repository import TokenBook
 from services.reporting.service import SPEC
-from services.reporting.tokens import Scope, TokenBook
+from services.reporting.tokens import Scope
 from shared.bus import Bus
 from shared.events import (
     ContactSummary,
@@ -75,7 +76,7 @@ async def guarded(namespace: Namespace) -> AsyncIterator[tuple[httpx.AsyncClient
                       *_returned("sub_fine", {"name": "เทศบาลตำบลโนนสำราญ", "code": "5360116"}, "36",
                                  "HAS_PLAN_MISSING")]
             await publish_all(client, bus, events)
-            yield client, service.component.state["tokens"], service
+            yield client, service.component.state.tokens, service
         finally:
             await bus.close()
 
@@ -151,7 +152,7 @@ async def test_an_office_attaches_a_response_of_its_area_audited_and_validation_
         assert by_submission["sub_ambiguous"]["lao_code"] == "5360116"
         assert by_submission["sub_ambiguous"]["requested_by"] == "สถ.จ.ชัยภูมิ (province:36)"
         assert by_submission["sub_nothing"]["lao_code"] == "5360201"
-        audit = await service.component.state["lao_attachments"].find_one({"_id": answer["attachment_id"]})
+        audit = await service.component.state.lao_attachments.collection.find_one({"_id": answer["attachment_id"]})
         assert (audit["reason"], audit["revision"], audit["outbox"]) == ("โทรยืนยันกับปลัดเทศบาลแล้ว", 1, [])
 
         listed = (await client.get(V1, headers=_as(chaiyaphum))).json()

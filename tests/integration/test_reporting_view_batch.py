@@ -1,5 +1,5 @@
-"""Reporting's handlers in hand together share their views' reads and writes (repository._ViewBatch), against a
-real MongoDB wire server: fewer writes, the same views, a conflict re-applied, a bad event failing alone."""
+"""Reporting's handlers in hand together share their views' reads and writes (repository `_ViewBatch`), against
+a real MongoDB wire server: fewer writes, the same views, a conflict re-applied, a bad event failing alone."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from services.reporting import repository
-from services.reporting.repository import ReadModels
+from services.reporting.application import ViewUpdates
+from services.reporting.repository import ReadModels, writes
 from shared.bus import PermanentFailure
 from shared.campaign import load_campaigns
 from shared.store import Store
@@ -19,12 +19,12 @@ from tests.support import Namespace
 
 
 @pytest.fixture
-async def read_models(namespace: Namespace) -> AsyncIterator[ReadModels]:
+async def updates(namespace: Namespace) -> AsyncIterator[ViewUpdates]:
     store = Store(namespace.settings("reporting"))
     models = ReadModels(store.db, load_campaigns())
     await models.create_indexes()
     try:
-        yield models
+        yield ViewUpdates(models)
     finally:
         await store.close()
 
@@ -33,28 +33,29 @@ async def read_models(namespace: Namespace) -> AsyncIterator[ReadModels]:
 def view_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every versioned write of a submission view, by submission id."""
     written: list[str] = []
-    write = repository._write_versioned
+    write = writes.write_versioned
 
     async def counting(collection: Any, current: Any, new: dict[str, Any]) -> bool:
         written.append(new["_id"])
         return await write(collection, current, new)
 
-    monkeypatch.setattr(repository, "_write_versioned", counting)
+    monkeypatch.setattr(writes, "write_versioned", counting)
     return written
 
 
 async def national(read_models: ReadModels) -> dict[str, Any]:
-    document = await read_models.national.find_one({"_id": CAMPAIGN})
+    document = await read_models.national_view(CAMPAIGN)
     assert document is not None
     return document
 
 
-async def test_events_in_hand_together_are_applied_with_one_write_per_view(read_models: ReadModels,
+async def test_events_in_hand_together_are_applied_with_one_write_per_view(updates: ViewUpdates,
                                                                          view_writes: list[str]) -> None:
+    read_models = updates.read_models
     first, second = Lao(1, "36"), Lao(2, "40")
     events = [first.received(), first.validated(), first.scored(80.0, "outstanding"), second.received(),
               second.returned()]
-    await asyncio.gather(*(read_models.handle(event) for event in [*events, events[1]]))  # one duplicate
+    await asyncio.gather(*(updates.handle(event) for event in [*events, events[1]]))  # one duplicate
     assert sorted(view_writes) == sorted({first.submission_id, second.submission_id})
     one = await read_models.submission(first.submission_id)
     two = await read_models.submission(second.submission_id)
@@ -66,9 +67,11 @@ async def test_events_in_hand_together_are_applied_with_one_write_per_view(read_
 
 
 async def test_a_view_changed_by_another_writer_meanwhile_is_read_and_applied_again(
-        read_models: ReadModels, view_writes: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        updates: ViewUpdates, view_writes: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    read_models = updates.read_models
+    replica = ReadModels(read_models.db, read_models.campaigns)
     lao = Lao(3, "50")
-    await read_models.handle(lao.received())
+    await updates.handle(lao.received())
     validated, scored = lao.validated(), lao.scored(65.5, "efficient")
     chain = read_models._apply_chain
     raced = False
@@ -77,11 +80,11 @@ async def test_a_view_changed_by_another_writer_meanwhile_is_read_and_applied_ag
         nonlocal raced
         if not raced:  # another replica writes the view between this batch's read and its write
             raced = True
-            await read_models.update_view(validated)
+            await replica.write_view(validated)
         return await chain(submission_id, current, events)
 
     monkeypatch.setattr(read_models, "_apply_chain", racing)
-    await read_models.handle(scored)
+    await updates.handle(scored)
     view = await read_models.submission(lao.submission_id)
     assert raced and view is not None and view["status"] == "scored" and view["score"]["total"] == 65.5
     assert {validated.event_id, scored.event_id} <= set(view["applied_event_ids"])  # neither write lost
@@ -89,13 +92,14 @@ async def test_a_view_changed_by_another_writer_meanwhile_is_read_and_applied_ag
 
 
 async def test_an_event_the_view_refuses_fails_alone_and_the_rest_of_its_batch_is_applied(
-        read_models: ReadModels) -> None:
+        updates: ViewUpdates) -> None:
+    read_models = updates.read_models
     lao, other = Lao(4, "36"), Lao(5, "40")
     received = lao.received()
     alien = lao.validated()
     alien = alien.model_copy(update={"data": {**alien.data, "campaign": "fy2569"}})  # same id, another campaign
-    outcomes = await asyncio.gather(read_models.handle(received), read_models.handle(alien),
-                                    read_models.handle(other.received()), return_exceptions=True)
+    outcomes = await asyncio.gather(updates.handle(received), updates.handle(alien),
+                                    updates.handle(other.received()), return_exceptions=True)
     assert outcomes[0] is None and outcomes[2] is None
     assert isinstance(outcomes[1], PermanentFailure) and "fy2569" in str(outcomes[1])
     for sub_id in (lao.submission_id, other.submission_id):

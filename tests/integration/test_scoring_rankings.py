@@ -29,7 +29,7 @@ async def test_rankings_within_size_groups_rank_the_newest_revision_and_break_ti
     weak, strong = varied_body(0), varied_body(5)
     strong["partners"] = ["ก", "ข", "ค", "ง", "จ"]
     async with running_scoring(namespace) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         for event in [
             validated(1, submission_id="sub_registry_large", province=CHAIYAPHUM, lao_type="เทศบาลเมือง",
                       size_class="large"),
@@ -95,7 +95,7 @@ async def test_rankings_within_size_groups_rank_the_newest_revision_and_break_ti
 async def test_the_registry_size_class_decides_the_group_and_the_score_says_which_lao_it_read(
         namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         await publisher.publish(validated(1, submission_id="sub_small_city", lao_type="เทศบาลนคร", size_class="small"))
         scored = await eventually(lambda: store.score("sub_small_city/r1/fy2568-v1"), what="the score")
         assert (scored["size_group"], scored["size_group_flagged"]) == ("small", False)

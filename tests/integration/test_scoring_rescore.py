@@ -48,7 +48,7 @@ async def test_a_new_rubric_version_rescores_every_submission_through_the_bus_an
     started = time.monotonic()
     rubrics_dir = write_second_rubric(tmp_path / "rubrics")
     async with running_scoring(namespace, scoring_rubrics_dir=str(rubrics_dir)) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         await publish_all(publisher, [validated(i) for i in range(SUBMISSIONS)])
         await eventually(lambda: _count(store, "fy2568-v1"), timeout=TIMEOUT, what="300 scores under fy2568-v1")
 

@@ -44,7 +44,7 @@ def _criterion(document: dict[str, Any], key: str) -> dict[str, Any]:
 
 async def test_reviewers_points_are_combined_audited_and_flow_on_as_a_new_score(namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         await publisher.publish(validated(1, submission_id="sub_khonkaen", province=KHON_KAEN, lao_type="เทศบาลเมือง"))
         await eventually(lambda: store.score("sub_khonkaen/r1/fy2568-v1"), what="the validated score")
         async with http_client(scoring.url) as client:
@@ -157,7 +157,7 @@ async def _review_points(store: ScoringStore, points: float) -> dict[str, Any] |
 async def test_a_reviewer_is_refused_their_own_province_what_is_not_assigned_and_what_the_rubric_forbids(
         namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         await publisher.publish(validated(2, submission_id="sub_chaiyaphum", province=CHAIYAPHUM))
         await publisher.publish(validated(3, submission_id="sub_moved", province=KHON_KAEN))
         await eventually(lambda: store.score("sub_moved/r1/fy2568-v1"), what="the scores")
@@ -207,7 +207,7 @@ def refusal_text(refusal: dict[str, Any]) -> str:
 
 async def test_tokens_are_required_stored_hashed_and_refusals_never_echo_them(namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, _):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         async with http_client(scoring.url) as client:
             missing = await client.get("/v1/reviewer/me")
             assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.scoring.admins import create_admin
+from services.scoring.application.admins import create_admin
 from services.scoring.repository import ScoringStore
 from shared.events import Envelope
 from tests.integration.scoring_fixtures import ADMIN, publish_all, running_scoring, validated
@@ -36,7 +36,7 @@ def _entries(view: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def test_freeze_override_with_reason_and_publish_once_through_the_outbox(namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         await publish_all(publisher, [validated(i, size_class=SIZES[i % 3]) for i in range(COUNT)])
         await eventually(lambda: _all_scored(store), what="every submission scored")
         chair, token = await create_admin(store, name="นายสมชาย ใจดี (กพส.)", scopes=["selection"],

@@ -1,7 +1,7 @@
 """Validation against the real broker and store, as officials rely on it: matched to DLA's registry (or
 said to be unverified without one), returned with every issue and the closest registry candidates, a
-corrected revision validated with the history kept, the deadline to the second from a client in UTC, and
-two campaigns judged side by side."""
+corrected revision validated with the history kept, the deadline to the second from a client in UTC, two
+campaigns judged side by side, and an unidentified response judged again with the LAO an office attached it to."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from services.intake.submission import Submission
 from services.validation.service import SPEC as VALIDATION
 from shared.bus import Bus
-from shared.events import ContactSummary, Envelope, LaoSummary, SubmissionReceived
+from shared.events import ContactSummary, Envelope, LaoAttachRequested, LaoSummary, SubmissionReceived
 from tests.integration.test_registry_import import SAMPLE, SIZES, TOKEN, drain, upload
 from tests.support import ROOT, InProcessService, Namespace, canonical_submission, eventually, http_client
 
@@ -50,14 +50,6 @@ class Outcomes:
             return self.seen.get((submission_id, revision))
 
         return await eventually(check, what=f"the verdict on {submission_id} r{revision}")
-
-
-@pytest.fixture
-async def publisher(namespace: Namespace) -> AsyncIterator[Bus]:
-    bus = Bus(namespace.settings("test-publisher"), "test-publisher")
-    await bus.connect()
-    yield bus
-    await bus.close()
 
 
 @pytest.fixture
@@ -187,3 +179,42 @@ async def test_two_campaigns_are_judged_side_by_side_each_by_its_own_file(
     assert (fy2568_sao.event_type, codes(fy2568_sao)[0]) == ("submission.rejected", "LAO_TYPE_NOT_ELIGIBLE")
     assert pilot_sao.event_type == "submission.validated"
     assert {e.data["campaign"] for e in (pilot_late, pilot_sao)} == {"pilot2569"}
+
+
+async def test_an_office_attaching_an_unidentified_response_has_it_and_later_revisions_judged_with_that_lao(
+        namespace: Namespace, validation: InProcessService, publisher: Bus) -> None:
+    await _import_registry(validation)
+    ambiguous = canonical_submission(1, lao={"name": "เทศบาลเมืองบ้านเขว้า", "type": "เทศบาลเมือง",
+                                             "province": "ชัยภูมิ", "district": "บ้านเขว้า"})
+    verdicts: list[Envelope] = []
+
+    async def verdicts_on(count: int) -> list[Envelope]:
+        async def check() -> list[Envelope] | None:
+            verdicts.extend(e for e in await drain(namespace, "reporting")
+                            if e.correlation_id == "sub_attached" and e.event_type != "submission.received")
+            return verdicts if len(verdicts) >= count else None
+
+        return await eventually(check, what=f"{count} verdicts on sub_attached")
+
+    await publisher.publish(received(ambiguous, "sub_attached"))
+    (first,) = await verdicts_on(1)
+    assert (first.event_type, codes(first)) == ("submission.returned", ["LAO_MATCH_AMBIGUOUS"])
+
+    request = LaoAttachRequested(attachment_id="att_bankhwao", submission_id="sub_attached", campaign="fy2568",
+                                 lao_code="5360201", requested_by="สถ.จ.ชัยภูมิ", reason="โทรยืนยันกับปลัดเทศบาลแล้ว",
+                                 requested_at=datetime(2025, 11, 26, 3, 0, tzinfo=UTC))
+    attach = Envelope.build(request, producer="test", correlation_id="sub_attached")
+    await publisher.publish(attach)
+    await publisher.publish(attach)  # a redelivery judges nothing twice
+    _, again = await verdicts_on(2)
+    assert again.event_type == "submission.validated" and "LAO_ATTACHED_BY_OFFICE" in codes(again)
+    assert (again.data["revision"], again.data["lao"]["code"], again.data["lao"]["registry_verified"]) == (
+        1, "5360201", True)
+
+    await publisher.publish(received(ambiguous, "sub_attached", revision=2))
+    *_, later = await verdicts_on(3)
+    assert (later.data["revision"], later.data["lao"]["code"]) == (2, "5360201")
+    assert "LAO_ATTACHED_BY_OFFICE" in codes(later)
+    async with http_client(validation.url) as client:
+        history = (await client.get("/v1/validations/sub_attached")).json()
+    assert sorted(h["revision"] for h in history) == [1, 1, 2] and history[0]["outcome"] == "validated"

@@ -19,9 +19,8 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import SecretStr
 
-from services.scoring.repository import ScoringStore
+from services.scoring.repository import ScoringStore, WorkspaceStore
 from services.scoring.workspace.sessions import COOKIE
-from services.scoring.workspace.store import WorkspaceStore
 from tests.integration.scoring_fixtures import ADMIN, running_scoring, validated, varied_body
 from tests.support import ROOT, Namespace, eventually, http_client
 
@@ -95,8 +94,8 @@ def _criterion(document: dict[str, Any], key: str) -> dict[str, Any]:
 async def test_a_link_signs_in_once_into_a_strict_cookie_and_every_form_needs_its_token(
         namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
-        workspace = WorkspaceStore(store)
+        store: ScoringStore = scoring.component.state.store
+        workspace: WorkspaceStore = scoring.component.state.workspace
         await publisher.publish(validated(4, body=_body(), submission_id=SUB, province=KHON_KAEN))
         await eventually(lambda: store.score(SCORE), what="the validated score")
         async with http_client(scoring.url) as client, httpx.AsyncClient(base_url=scoring.url) as browser:
@@ -163,8 +162,7 @@ async def test_a_link_signs_in_once_into_a_strict_cookie_and_every_form_needs_it
 
 async def test_an_expired_link_and_an_expired_session_are_refused(namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, _), http_client(scoring.url) as client:
-        store: ScoringStore = scoring.component.state["store"]
-        workspace = WorkspaceStore(store)
+        workspace: WorkspaceStore = scoring.component.state.workspace
         reviewer = await _reviewer(client, "นายสมชาย ตรวจดี", "national")
         path = await _link(client, reviewer["reviewer_id"])
         await workspace.links.update_many({}, {"$set": {"expires_at": datetime.now(UTC) - timedelta(seconds=1)}})
@@ -212,7 +210,7 @@ async def test_the_session_cookie_is_secure_in_production(namespace: Namespace) 
 async def test_a_reviewer_reads_the_answers_saves_a_draft_and_submits_points_that_reach_the_score(
         namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         await publisher.publish(validated(4, body=_body(), submission_id=SUB, province=KHON_KAEN))
         await publisher.publish(validated(5, submission_id=OTHER, province=CHIANG_MAI))
         first = await eventually(lambda: _score_version(store, 1), what="the validated score")
@@ -297,7 +295,7 @@ async def test_a_reviewer_reads_the_answers_saves_a_draft_and_submits_points_tha
 async def test_a_declared_conflict_unassigns_is_listed_withdraws_marks_and_blocks_reassignment(
         namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         await publisher.publish(validated(4, body=_body(), submission_id=SUB, province=KHON_KAEN))
         first = await eventually(lambda: _score_version(store, 1), what="the validated score")
         async with http_client(scoring.url) as client:

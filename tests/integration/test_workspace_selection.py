@@ -16,11 +16,10 @@ from html import unescape
 
 import httpx
 
-from services.scoring.admins import create_admin
-from services.scoring.repository import ScoringStore
-from services.scoring.reviewing import register_reviewer
-from services.scoring.workspace.sessions import issue_link
-from services.scoring.workspace.store import WorkspaceStore
+from services.scoring.application.admins import create_admin
+from services.scoring.application.links import issue_link
+from services.scoring.application.reviewing import register_reviewer
+from services.scoring.repository import ScoringStore, WorkspaceStore
 from shared.events import Envelope
 from tests.integration.scoring_fixtures import publish_all, running_scoring, validated
 from tests.integration.test_workspace import csrf_of
@@ -57,7 +56,7 @@ async def _published(namespace: Namespace, seen: list[Envelope]) -> list[Envelop
 async def test_an_administrator_freezes_overrides_with_a_reason_and_publishes_in_the_browser(
         namespace: Namespace) -> None:
     async with running_scoring(namespace) as (scoring, publisher):
-        store: ScoringStore = scoring.component.state["store"]
+        store: ScoringStore = scoring.component.state.store
         await publish_all(publisher, [validated(i, size_class=SIZES[i % 3]) for i in range(COUNT)])
         await eventually(lambda: _all_scored(store), what="every submission scored")
         chair, _ = await create_admin(store, name="นางสาวพิมพ์ใจ คัดสรร (สถ.)", scopes=["selection"], created_by="test")
@@ -147,7 +146,7 @@ async def test_an_administrator_freezes_overrides_with_a_reason_and_publishes_in
             assert (await browser.get(PAGE)).status_code == 401
 
         # A committee-only account sees the campaigns but not the selection; a reviewer's session neither.
-        workspace = WorkspaceStore(store)
+        workspace: WorkspaceStore = scoring.component.state.workspace
         clerk_link, _ = await issue_link(workspace, "admin", clerk["admin_id"], "test")
         async with http_client(scoring.url) as browser:
             assert (await _sign_in(browser, clerk_link)).status_code == 303

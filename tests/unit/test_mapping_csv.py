@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from services.intake.imports import ImportRefused, csv_rows, import_rows
+from services.intake.application.imports import ImportRefused, csv_rows, import_rows
 from services.intake.mapping import load_mappings
 from services.intake.repository import Accepted
 from services.intake.submission import Submission

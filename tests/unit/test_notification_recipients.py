@@ -20,7 +20,6 @@ from services.notification.recipients import (
     Routing,
     RoutingProblem,
     decode_csv,
-    offices_for,
     read_directory,
 )
 
@@ -79,15 +78,6 @@ def test_a_directory_without_the_needed_columns_is_refused() -> None:
         read_directory("level,areas,channel\ndistrict,3601,email\n")
     with pytest.raises(DirectoryProblem, match="empty"):
         read_directory("")
-
-
-def test_offices_are_chosen_by_level_area_and_template() -> None:
-    contacts = read_directory(DIRECTORY)
-    chosen = offices_for(contacts, ("district", "province"), "returned", "36", "3601")
-    assert [c.office for c in chosen] == ["สถ.อ.เมืองชัยภูมิ", "สถ.จ.ชัยภูมิ"]  # the LINE contact wants no returns
-    assert [c.channel for c in chosen] == ["email", "webhook"]
-    assert [c.kind for c in offices_for(contacts, ("national",), "digest", "36", None)] == ["national"]
-    assert offices_for(contacts, ("district",), "returned", "10", "1001") == []
 
 
 def test_the_builtin_routing_tells_applicants_and_offices_what_the_issue_asks() -> None:

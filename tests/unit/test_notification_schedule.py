@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from services.notification.handlers import _time_left
+from services.notification.notices import time_left
 from services.notification.schedule import campaign_slots, due_slots, parse_offset
 from shared.campaign import Campaign, load_campaigns
 
@@ -73,6 +73,6 @@ def test_a_slot_older_than_the_allowed_lateness_is_not_sent_and_no_reminder_afte
 
 
 def test_time_left_reads_as_people_read_it() -> None:
-    assert _time_left(DEADLINE, DEADLINE - timedelta(days=7) + timedelta(seconds=5)) == timedelta(days=7)
-    assert _time_left(DEADLINE, DEADLINE - timedelta(hours=3) + timedelta(seconds=20)) == timedelta(hours=3)
-    assert _time_left(DEADLINE, DEADLINE - timedelta(minutes=90, seconds=10)) == timedelta(minutes=90)
+    assert time_left(DEADLINE, DEADLINE - timedelta(days=7) + timedelta(seconds=5)) == timedelta(days=7)
+    assert time_left(DEADLINE, DEADLINE - timedelta(hours=3) + timedelta(seconds=20)) == timedelta(hours=3)
+    assert time_left(DEADLINE, DEADLINE - timedelta(minutes=90, seconds=10)) == timedelta(minutes=90)

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from services.notification.handlers import Applicant
+from services.notification.notices import Applicant
 from services.notification.recipients import Recipient, Routing, RoutingProblem
-from services.notification.selection import area_summary, entries_in, selection_key
+from services.notification.selection import area_summary, entries_in, group_name_th, selection_key
 from services.notification.templates import (
     BUILTIN_DIR,
     DIVIDER,
@@ -22,14 +22,12 @@ from services.notification.templates import (
     TemplateBook,
     TemplateProblem,
 )
-from services.notification.text import SIZE_GROUPS
 from shared.campaign import load_campaigns
 from shared.events import ContactSummary, LaoSummary, SelectionEntry, SelectionPublished
 
 BOOK = TemplateBook()
 CAMPAIGN = load_campaigns(None).get("fy2568")
 PUBLISHED_AT = datetime(2026, 1, 16, 3, 0, tzinfo=UTC)  # 16 Jan 2569, 10:00 Thai time
-SIZES_TH = {group: names[0] for group, names in SIZE_GROUPS.items()}
 SECTIONS = {"committee": 12.0, "readiness": 14.0, "services": 9.5, "smart_people": 2.0}
 
 
@@ -77,7 +75,7 @@ def render_entry(entry: SelectionEntry, *, book: TemplateBook = BOOK, corrected:
     """As the handler renders a municipality's result."""
     template = "selection_not_selected" if entry.tier == "not_selected" else "selection_winner"
     return book.render(template, recipient=Applicant(name=entry.contact.name), entry=entry, lao=entry.lao,
-                       contact=entry.contact, group_th=SIZES_TH[entry.size_group],
+                       contact=entry.contact, group_th=group_name_th(_event().group_names, entry.size_group),
                        sections=book.section_points(entry.sections), corrected=corrected,
                        previous_tier=previous_tier, **_common(book))
 
@@ -86,7 +84,7 @@ def render_area(areas: tuple[str, ...], *, book: TemplateBook = BOOK, corrected:
                 entries: list[SelectionEntry] = ENTRIES) -> Message:
     office = Recipient(kind="province" if areas and len(areas[0]) == 2 else "district", channel="email",
                        address="office@example.go.th", office="สถ.จ.ชัยภูมิ", areas=areas)
-    summary = area_summary(areas, entries_in(areas, entries), _event().group_names, SIZES_TH)
+    summary = area_summary(areas, entries_in(areas, entries), _event().group_names)
     return book.render("selection_area", recipient=office, summary=summary, corrected=corrected, **_common(book))
 
 
@@ -226,7 +224,7 @@ def test_the_line_text_of_a_summary_is_short() -> None:
 
 def test_a_summary_changes_only_when_its_list_does() -> None:
     def fingerprint(entries: list[SelectionEntry]) -> str:
-        return area_summary(("36",), entries_in(("36",), entries), {}, SIZES_TH).fingerprint
+        return area_summary(("36",), entries_in(("36",), entries), {}).fingerprint
 
     same = fingerprint(ENTRIES)
     # Other points or places in the ranking, or a change in another province: the same list.

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 from services.intake.submission import Submission
 from services.notification.area import build_report
 from services.notification.channels import DeliveryError
-from services.notification.handlers import Applicant, read, submission_context
 from services.notification.mailer import EmailChannel, message_id
+from services.notification.notices import Applicant, read, submission_context
 from services.notification.privacy import mask, normalise_address, recipient_hash, scrub
 from services.notification.recipients import Recipient
 from services.notification.templates import (
@@ -110,7 +110,8 @@ def _criteria() -> list[CriterionScore]:
 def _scored(tier: str, total: float) -> SubmissionScored:
     return SubmissionScored.model_validate({
         **REF, "lao": LAO, "contact": CONTACT, "rubric_version": "fy2568-v1", "total": total, "max_total": 100,
-        "tier": tier, "size_group": "medium", "criteria": _criteria(),
+        "tier": tier, "size_group": "medium", "size_group_th": "ขนาดกลาง", "size_group_en": "medium",
+        "criteria": _criteria(),
     })
 
 

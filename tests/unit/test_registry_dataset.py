@@ -13,7 +13,6 @@ from services.validation.registry.dataset import (
     COLUMNS,
     FileRefused,
     header_key,
-    lines_of,
     read_dataset,
     read_size_classes,
     size_class_of,
@@ -63,7 +62,7 @@ def test_optional_size_column_thai_digits_and_abbreviated_types_are_read() -> No
     text = ("จังหวัด,อำเภอ,ตำบล,รหัส อปท.,ประเภท อปท.,อปท.,ขนาด อปท.\n"
             "ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,๔๓๖๐๑๐๑,ทม.,เทศบาลเมืองชัยภูมิ,ขนาดกลาง\n"
             "จ.ชัยภูมิ,อ.บ้านเขว้า,บ้านเขว้า,5360201,ทต.,ทต.บ้านเขว้า,เล็ก\n")
-    reading = read_dataset(lines_of(text))
+    reading = read_dataset(io.StringIO(text))
     assert reading.has_size_column
     town, tambon = reading.laos["4360101"], reading.laos["5360201"]
     assert (town.type, town.size_class, town.district_code) == ("เทศบาลเมือง", "medium", "3601")
@@ -74,7 +73,7 @@ def test_rows_that_cannot_be_an_lao_are_skipped_with_their_line_and_reason() -> 
     text = HEADER + ("ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,43601,เทศบาลเมือง,เทศบาลเมืองชัยภูมิ,,,,,,,\n"
                      "ไม่มีจังหวัดนี้,เมือง,ในเมือง,4990101,เทศบาลเมือง,เทศบาลเมืองสมมุติ,,,,,,,\n"
                      "ชัยภูมิ,อำเภอสมมุติ,นาฝาย,6360104,องค์การบริหารส่วนตำบล,องค์การบริหารส่วนตำบลนาฝาย,,,,,,,\n")
-    reading = read_dataset(lines_of(text))
+    reading = read_dataset(io.StringIO(text))
     assert (reading.rows, reading.skipped, list(reading.laos)) == (3, 2, ["6360104"])
     lines = [problem.line for problem in reading.problems]
     assert lines == [2, 3, 4]
@@ -85,15 +84,15 @@ def test_rows_that_cannot_be_an_lao_are_skipped_with_their_line_and_reason() -> 
 
 def test_a_file_without_dla_columns_is_refused_in_thai_and_english() -> None:
     with pytest.raises(FileRefused) as refused:
-        read_dataset(lines_of("name,email\nสมชาย,a@example.go.th\n"))
+        read_dataset(io.StringIO("name,email\nสมชาย,a@example.go.th\n"))
     assert "รหัส อปท." in refused.value.message_th and "not found" in refused.value.message_en
     with pytest.raises(FileRefused):
-        read_dataset(lines_of(""))
+        read_dataset(io.StringIO(""))
 
 
 def test_size_class_file_maps_codes_to_classes_and_reports_bad_rows() -> None:
     text = "รหัส อปท.,อปท.,ขนาด อปท.\n4360101,เทศบาลเมืองชัยภูมิ,ขนาดกลาง\n3400101,เทศบาลนครขอนแก่น,ขนาดใหญ่\n123,x,ใหญ่\n"
-    reading = read_size_classes(lines_of(text))
+    reading = read_size_classes(io.StringIO(text))
     assert reading.classes == {"4360101": "medium", "3400101": "large"}
     assert (reading.rows, reading.skipped, reading.problems[0].line) == (3, 1, 4)
 
@@ -127,18 +126,18 @@ def test_header_key_ignores_spaces_dots_underscores_case_and_a_bom() -> None:
 @pytest.mark.parametrize("size_header", SIZE_HEADERS)
 def test_size_class_file_is_read_under_every_header_variant(size_header: str) -> None:
     text = f"\ufeffรหัส อปท.,อปท.,{size_header}\n4360101,เทศบาลเมืองชัยภูมิ,ขนาดกลาง\n"
-    assert read_size_classes(lines_of(text)).classes == {"4360101": "medium"}
+    assert read_size_classes(io.StringIO(text)).classes == {"4360101": "medium"}
 
 
 def test_a_quoted_header_after_a_bom_is_still_read() -> None:
     text = '\ufeff"รหัส อปท.","ขนาด"\r\n"4360101","ใหญ่"\r\n'
-    assert read_size_classes(lines_of(text)).classes == {"4360101": "large"}
+    assert read_size_classes(io.StringIO(text)).classes == {"4360101": "large"}
 
 
 def test_lao_file_headers_are_read_in_other_spellings_too() -> None:
     for header in ("Province,District,Sub-district,LAO_CODE,lao type,LAO_Name,Size\n",
                    "จังหวัด ,อำเภอ.,ตำบล,รหัส,ประเภท,ชื่อ อปท,ขนาด\n"):
-        reading = read_dataset(lines_of(header + "ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,4360101,ทม.,เทศบาลเมืองชัยภูมิ,M\n"))
+        reading = read_dataset(io.StringIO(header + "ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,4360101,ทม.,เทศบาลเมืองชัยภูมิ,M\n"))
         town = reading.laos["4360101"]
         assert reading.has_size_column and (town.type, town.district_code, town.size_class, town.subdistricts) == (
             "เทศบาลเมือง", "3601", "medium", ["ในเมือง"])
@@ -158,7 +157,7 @@ def test_size_values_are_read_as_dla_staff_write_them(written: str, size: str | 
 
 def test_an_unknown_size_header_is_refused_naming_the_headers_looked_for() -> None:
     with pytest.raises(FileRefused) as refused:
-        read_size_classes(lines_of("รหัส อปท.,ชั้น\n4360101,ขนาดกลาง\n"))
+        read_size_classes(io.StringIO("รหัส อปท.,ชั้น\n4360101,ขนาดกลาง\n"))
     th, en = refused.value.message_th, refused.value.message_en
     for spelling in ("ขนาด อปท.", "ขนาด", "size", "size_class"):
         assert spelling in th and spelling in en
@@ -169,5 +168,5 @@ def test_a_line_csv_cannot_read_refuses_the_whole_file_naming_the_line() -> None
     text = HEADER + "ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,4360101,เทศบาลเมือง,เทศบาลเมืองชัยภูมิ,,,,,,,\n" + \
         "ชัยภูมิ,เมืองชัยภูมิ,ในเมือง,4360101,เทศบาลเมือง," + "ก" * 200_000 + ",,,,,,,\n"
     with pytest.raises(FileRefused) as refused:
-        read_dataset(lines_of(text))
+        read_dataset(io.StringIO(text))
     assert "แถวที่ 3" in refused.value.message_th and "Line 3" in refused.value.message_en

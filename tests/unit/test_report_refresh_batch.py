@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from services.reporting.repository import _RefreshBatch
+from services.reporting.application import RefreshBatch
 
 
 class SlowAreas:
-    """Stands in for the read models' recomputation: records each round, takes a while, may fail once."""
+    """Stands in for the view updates' recomputation: records each round, takes a while, may fail once."""
 
     def __init__(self, fail_first: bool = False) -> None:
         self.rounds: list[dict[str, Any]] = []
@@ -26,7 +26,7 @@ class SlowAreas:
 
 async def test_handlers_arriving_during_a_round_share_the_next_one() -> None:
     areas = SlowAreas()
-    batch = _RefreshBatch(areas)  # type: ignore[arg-type]
+    batch = RefreshBatch(areas)
     first = asyncio.create_task(batch.refresh("fy2568", ["36"], ["3601"]))
     await asyncio.sleep(0.01)  # the first round is running now
     later = [asyncio.create_task(batch.refresh("fy2568", [code], [code + "01"])) for code in ("36", "40", "50")]
@@ -39,7 +39,7 @@ async def test_handlers_arriving_during_a_round_share_the_next_one() -> None:
 
 async def test_a_failed_round_fails_its_handlers_so_the_bus_retries_them() -> None:
     areas = SlowAreas(fail_first=True)
-    batch = _RefreshBatch(areas)  # type: ignore[arg-type]
+    batch = RefreshBatch(areas)
     with pytest.raises(RuntimeError, match="store unavailable"):
         await batch.refresh("fy2568", ["36"], [])
     await batch.refresh("fy2568", ["36"], [])  # the next round runs normally

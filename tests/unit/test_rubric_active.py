@@ -9,8 +9,9 @@ from typing import Any, cast
 
 import pytest
 
+from services.scoring.application.campaigns import active_rubric
+from services.scoring.application.rescoring import rescore_commands
 from services.scoring.repository import ScoringStore
-from services.scoring.rescoring import active_rubric, rescore_commands
 from services.scoring.rubric import UnknownRubric, default_rubric_dir, load_rubric_book
 from shared.campaign import BUILTIN_DIR, CampaignBook, load_campaigns
 from shared.events import Envelope, RescoreRunRequested

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.scoring.rubric import default_rubric_dir, load_rubric
-from services.scoring.rubric_doc import explain_rule, main, render, source_of
+from services.scoring.rubric.doc import explain_rule, main, render, source_of
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "docs" / "rubric-fy2568.md"
@@ -16,7 +16,7 @@ RUBRIC_FILE = default_rubric_dir() / "fy2568-v1.toml"
 def test_the_committed_rubric_document_is_what_the_rubric_file_generates() -> None:
     expected = render(load_rubric(RUBRIC_FILE), source_of(RUBRIC_FILE))
     assert DOCUMENT.read_text(encoding="utf-8") == expected, (
-        "docs/rubric-fy2568.md is out of date: python -m services.scoring.rubric_doc fy2568-v1 > docs/rubric-fy2568.md")
+        "docs/rubric-fy2568.md is out of date: python -m services.scoring.rubric.doc fy2568-v1 > docs/rubric-fy2568.md")
 
 
 def test_the_check_option_fails_on_a_stale_document(tmp_path: Path) -> None:

@@ -14,9 +14,8 @@ import pytest
 from services.intake.mapping import load_mappings
 from services.intake.reading import read_submission
 from services.intake.submission import Submission
-from services.validation import catalogue
 from services.validation.matching import RegistryLao, RegistryLookup
-from services.validation.rules import CATALOGUE, OfficeAttachment, Verdict, validate
+from services.validation.rules import CATALOGUE, OfficeAttachment, Verdict, catalogue, validate
 from tests.unit.test_matching import lookup
 from tests.unit.test_validation_rules import CHAIYAPHUM_TOWN, FY2568, FY2568_ACCEPTING_LATE, RECEIVED, submission
 
@@ -187,7 +186,7 @@ def test_each_rule_is_produced_by_its_realistic_example_in_thai_and_english(code
 
 def test_the_rules_document_is_generated_from_the_catalogue() -> None:
     assert DOC.read_text(encoding="utf-8") == catalogue.render(), (
-        "docs/validation-rules.md is out of date: run `python -m services.validation.catalogue "
+        "docs/validation-rules.md is out of date: run `python -m services.validation.rules "
         "docs/validation-rules.md`")
 
 

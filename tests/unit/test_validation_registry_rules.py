@@ -10,7 +10,8 @@ import pytest
 from services.intake.submission import Submission
 from services.validation.lao_types import canonical_lao_type, type_en
 from services.validation.matching import RegistryLookup
-from services.validation.rules import Verdict, is_web_url, validate
+from services.validation.rules import Verdict, validate
+from services.validation.rules.contact import is_web_url
 from tests.unit.test_matching import lookup
 from tests.unit.test_validation_rules import CHAIYAPHUM_TOWN, FY2568, RECEIVED, codes, only, submission
 

@@ -4,24 +4,21 @@ points), the security headers every page carries, and refusals rendered as pages
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from services.scoring.errors import Refused
 from shared import thai
+from shared.errors import Problem, status_of
 
 HERE = Path(__file__).parent
 STYLESHEET = (HERE / "static" / "workspace.css").read_bytes()
-THAI_TZ = ZoneInfo("Asia/Bangkok")
-THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 # No script at all: the pages are plain forms. Styles from this origin only; nothing may frame them.
 SECURITY_HEADERS = {
@@ -74,10 +71,9 @@ def thai_datetime(value: Any) -> str:
         except ValueError:
             return str(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
-    local = value.astimezone(THAI_TZ)
-    return (f"{local.day} {THAI_MONTHS[local.month - 1]} {local.year + thai.BUDDHIST_ERA_OFFSET} "
-            f"{local:%H:%M} น.")
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(thai.THAI_TZ)
+    return f"{local.day} {thai.MONTHS_TH_SHORT[local.month - 1]} {thai.be_year(local.year)} {local:%H:%M} น."
 
 
 def _pair(names: dict[str, tuple[str, str]], index: int) -> Callable[[Any], str]:
@@ -107,9 +103,9 @@ def redirect(location: str) -> Response:
     return Response(status_code=303, headers={**SECURITY_HEADERS, "Location": location})
 
 
-def refusal_page(request: Request, refused: Refused) -> HTMLResponse:
+def refusal_page(request: Request, refused: Problem) -> HTMLResponse:
     session = getattr(request.state, "workspace_session", None)
-    return page("message.html", refused.status, title_th="ทำรายการไม่ได้", title_en="Cannot do that",
+    return page("message.html", status_of(refused), title_th="ทำรายการไม่ได้", title_en="Cannot do that",
                 message_th=refused.message_th, message_en=refused.message_en, code=refused.code,
                 errors=refused.errors, session=session, csrf=session.csrf_token if session else "")
 
@@ -123,7 +119,7 @@ class PageRoute(APIRoute):
         async def handle(request: Request) -> Response:
             try:
                 return await handler(request)
-            except Refused as refused:
+            except Problem as refused:
                 return refusal_page(request, refused)
 
         return handle

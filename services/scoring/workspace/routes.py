@@ -13,22 +13,26 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
-from services.scoring.errors import Refused
-from services.scoring.repository import Document, ScoringStore, score_id
-from services.scoring.review import Entry, points_of
-from services.scoring.reviewing import assignments_of, record_review, submission_for_review
+from services.scoring.api.deps import Relay, Rubrics, Store, Workspace
+from services.scoring.application import workspace as use_cases
+from services.scoring.repository import ScoringStore, WorkspaceStore
+from services.scoring.review import points_of
+from services.scoring.rubric import RubricBook
 from services.scoring.workspace import sessions
 from services.scoring.workspace.pages import STYLESHEET, PageRoute, page, redirect
-from services.scoring.workspace.sessions import WorkspaceReviewer, checked_form, form_text, workspace_store
+from services.scoring.workspace.sessions import WorkspaceReviewer, checked_form, form_text
 from shared import thai
-from shared.errors import FieldError
+from shared.campaign import CampaignBook
+from shared.errors import FieldError, Forbidden, Invalid, Problem, status_of
+from shared.outbox import OutboxRelay
+from shared.runtime import CampaignsDep, SettingsDep
 
 router = APIRouter(prefix="/workspace", route_class=PageRoute, include_in_schema=False)
 MAX_COMMENT = 2000
@@ -44,9 +48,23 @@ NOTICES = {
 }
 
 
-def _deps(request: Request) -> tuple[ScoringStore, Any, Any]:
-    state = request.app.state
-    return state.component.state["store"], state.context.campaigns, state.component.state["rubrics"]
+@dataclass(frozen=True)
+class ReviewingParts:
+    """What the reviewers' pages hand to the use cases."""
+
+    store: ScoringStore
+    workspace: WorkspaceStore
+    campaigns: CampaignBook
+    rubrics: RubricBook
+    relay: OutboxRelay | None
+
+
+def _reviewing(store: Store, workspace: Workspace, campaigns: CampaignsDep, rubrics: Rubrics,
+               relay: Relay) -> ReviewingParts:
+    return ReviewingParts(store, workspace, campaigns, rubrics, relay)
+
+
+Reviewing = Annotated[ReviewingParts, Depends(_reviewing)]
 
 
 def _notice(request: Request) -> tuple[str, str] | None:
@@ -62,26 +80,21 @@ async def stylesheet() -> Response:
 # -- signing in and out -----------------------------------------------------------------------------------
 
 @router.get("/sign-in")
-async def sign_in_page(request: Request) -> Response:
-    workspace = workspace_store(request)
+async def sign_in_page(request: Request, workspace: Workspace, settings: SettingsDep) -> Response:
     code = request.query_params.get("code", "")
     link = await sessions.check_link(workspace, code)
-    store = workspace.scoring
-    subject = await (store.reviewer(link["subject_id"]) if link["kind"] == "reviewer"
-                     else store.admin(link["subject_id"]))
+    name = await sessions.subject_name(workspace, link)
     nonce = secrets.token_urlsafe(24)
     response = page("sign_in.html", code=code, csrf=sessions.sign_in_token(workspace, nonce), kind=link["kind"],
-                    name=(subject or {}).get("name", ""), expires_at=link["expires_at"])
-    sessions.set_sign_in_cookie(response, sessions.settings_of(request), nonce)
+                    name=name, expires_at=link["expires_at"])
+    sessions.set_sign_in_cookie(response, settings, nonce)
     return response
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request) -> Response:
-    workspace = workspace_store(request)
-    form = await sessions.checked_sign_in_form(request)
+async def sign_in(request: Request, workspace: Workspace, settings: SettingsDep) -> Response:
+    form = await sessions.checked_sign_in_form(request, workspace)
     session = await sessions.exchange(workspace, form_text(form, "code", sessions.MAX_CODE))
-    settings = sessions.settings_of(request)
     response = redirect(sessions.LANDING[session.kind])
     sessions.set_session_cookie(response, settings, session)
     sessions.clear_cookie(response, settings, sessions.SIGN_IN_COOKIE)
@@ -89,8 +102,7 @@ async def sign_in(request: Request) -> Response:
 
 
 @router.post("/sign-out")
-async def sign_out(request: Request) -> Response:
-    workspace = workspace_store(request)
+async def sign_out(request: Request, workspace: Workspace, settings: SettingsDep) -> Response:
     session = await sessions.find_session(workspace, request.cookies.get(sessions.COOKIE))
     if session is not None:
         await checked_form(request, session)
@@ -98,7 +110,7 @@ async def sign_out(request: Request) -> Response:
     response = page("message.html", title_th="ออกจากระบบแล้ว", title_en="Signed out",
                     message_th="ออกจากระบบเรียบร้อยแล้ว หากต้องการเข้าใช้งานอีก โปรดขอลิงก์เข้าสู่ระบบใหม่",
                     message_en="You are signed out. To come back, ask for a new sign-in link.", code="", errors=[])
-    sessions.clear_cookie(response, sessions.settings_of(request))
+    sessions.clear_cookie(response, settings)
     return response
 
 
@@ -120,11 +132,10 @@ def _progress(view: dict[str, Any], drafted: set[str]) -> dict[str, Any]:
 
 
 @router.get("/")
-async def assignments(request: Request, who: WorkspaceReviewer) -> Response:
-    store, campaigns, rubrics = _deps(request)
-    views = await assignments_of(store, campaigns, rubrics, who.reviewer)
-    drafts = await workspace_store(request).reviewers_drafts(who.reviewer["_id"])
-    rows = [{**view, "progress": _progress(view, drafts.get(view["submission_id"], set()))} for view in views]
+async def assignments(request: Request, who: WorkspaceReviewer, parts: Reviewing) -> Response:
+    mine = await use_cases.assignments(parts.store, parts.workspace, parts.campaigns, parts.rubrics, who.reviewer)
+    rows = [{**view, "progress": _progress(view, mine.drafts.get(view["submission_id"], set()))}
+            for view in mine.views]
     return page("assignments.html", session=who.session, csrf=who.session.csrf_token, reviewer=who.reviewer,
                 rows=rows, notice=_notice(request))
 
@@ -143,17 +154,14 @@ def _evidence(submission: dict[str, Any]) -> list[dict[str, str]]:
     return links
 
 
-async def _submission_page(request: Request, who: sessions.ReviewerSession, submission_id: str, *,
-                           status: int = 200, typed: dict[str, dict[str, str]] | None = None,
-                           problems: dict[str, Refused] | None = None) -> Response:
-    store, campaigns, rubrics = _deps(request)
-    view = await submission_for_review(store, campaigns, rubrics, reviewer=who.reviewer, submission_id=submission_id)
-    score: Document | None = None
-    if view["rubric_version"] is not None:
-        score = await store.score(score_id(submission_id, view["revision"], view["rubric_version"]))
+async def _submission_page(request: Request, who: sessions.ReviewerSession, parts: ReviewingParts,
+                           submission_id: str, *, status: int = 200, typed: dict[str, dict[str, str]] | None = None,
+                           problems: dict[str, Problem] | None = None) -> Response:
+    shown = await use_cases.review_page(parts.store, parts.workspace, parts.campaigns, parts.rubrics, who.reviewer,
+                                        submission_id)
+    view, score, drafts = shown.view, shown.score, shown.drafts
     explained = {c["key"]: c for c in (score or {}).get("criteria", [])}
     automatic = [c for c in (score or {}).get("criteria", []) if not c.get("manual")]
-    drafts = await workspace_store(request).drafts_of(who.reviewer["_id"], submission_id)
     forms = []
     for criterion in view["criteria"]:
         key = criterion["key"]
@@ -179,8 +187,8 @@ async def _submission_page(request: Request, who: sessions.ReviewerSession, subm
 
 
 @router.get("/submissions/{submission_id}")
-async def submission(request: Request, submission_id: str, who: WorkspaceReviewer) -> Response:
-    return await _submission_page(request, who, submission_id)
+async def submission(request: Request, submission_id: str, who: WorkspaceReviewer, parts: Reviewing) -> Response:
+    return await _submission_page(request, who, parts, submission_id)
 
 
 def _typed_points(text: str) -> Decimal | None:
@@ -201,24 +209,21 @@ def _back(submission_id: str, notice: str, criterion: str) -> str:
 
 
 @router.post("/submissions/{submission_id}/review")
-async def review(request: Request, submission_id: str, who: WorkspaceReviewer) -> Response:
+async def review(request: Request, submission_id: str, who: WorkspaceReviewer, parts: Reviewing) -> Response:
     form = await checked_form(request, who.session)
-    store, campaigns, rubrics = _deps(request)
     criterion = form_text(form, "criterion", 64)
     typed = {"points": form_text(form, "points", 32), "comment": form_text(form, "comment", MAX_COMMENT)}
-    view = await submission_for_review(store, campaigns, rubrics, reviewer=who.reviewer, submission_id=submission_id)
-    if criterion not in {c["key"] for c in view["criteria"]}:
-        raise Refused(422, "unknown_criterion", "ไม่มีเกณฑ์นี้ให้คณะกรรมการให้คะแนน", "No such committee criterion.")
+    view = await use_cases.committee_criterion(parts.store, parts.campaigns, parts.rubrics, who.reviewer,
+                                               submission_id, criterion)
     if form_text(form, "action", 16) == "draft":
-        await workspace_store(request).save_draft(
-            reviewer_id=who.reviewer["_id"], submission_id=submission_id, revision=view["revision"],
-            criterion=criterion, points=typed["points"], comment=typed["comment"], at=datetime.now(UTC))
+        await use_cases.save_draft(parts.workspace, reviewer=who.reviewer, view=view, criterion=criterion,
+                                   points=typed["points"], comment=typed["comment"])
         return redirect(_back(submission_id, "draft", criterion))
 
     value = _typed_points(typed["points"])
-    problem: Refused | None = None
+    problem: Problem | None = None
     if value is None:
-        problem = Refused(422, "invalid_review", "คะแนนที่บันทึกไม่ถูกต้อง โปรดแก้ไขตามรายการด้านล่าง",
+        problem = Invalid("invalid_review", "คะแนนที่บันทึกไม่ถูกต้อง โปรดแก้ไขตามรายการด้านล่าง",
                           "The points entered are not valid; fix the entries listed below.",
                           errors=[FieldError(field="points", code="points_missing",
                                              message_th="ต้องระบุคะแนนเป็นตัวเลข (เช่น 12 หรือ 12.5)",
@@ -227,59 +232,29 @@ async def review(request: Request, submission_id: str, who: WorkspaceReviewer) -
         revision_text = form_text(form, "revision", 12)
         revision = int(revision_text) if revision_text.isdigit() else None
         try:
-            outcome = await record_review(store, campaigns, rubrics, request.app.state.context.relay,
-                                          reviewer=who.reviewer, submission_id=submission_id, revision=revision,
-                                          entries=[Entry(criterion, points_of(value), typed["comment"])])
-        except Refused as refused:
+            outcome = await use_cases.submit_points(parts.store, parts.workspace, parts.campaigns, parts.rubrics,
+                                                    parts.relay, reviewer=who.reviewer, submission_id=submission_id,
+                                                    criterion=criterion, revision=revision, points=points_of(value),
+                                                    comment=typed["comment"])
+        except Problem as refused:
             problem = refused
         else:
-            await workspace_store(request).drop_draft(who.reviewer["_id"], submission_id, criterion)
             notice = "submitted" if outcome["change_id"] else "unchanged"
             return redirect(_back(submission_id, notice, criterion))
-    return await _submission_page(request, who, submission_id, status=problem.status, typed={criterion: typed},
-                                  problems={criterion: problem})
+    return await _submission_page(request, who, parts, submission_id, status=status_of(problem),
+                                  typed={criterion: typed}, problems={criterion: problem})
 
 
 @router.post("/submissions/{submission_id}/conflict")
-async def declare_conflict(request: Request, submission_id: str, who: WorkspaceReviewer) -> Response:
+async def declare_conflict(request: Request, submission_id: str, who: WorkspaceReviewer, parts: Reviewing) -> Response:
     form = await checked_form(request, who.session)
-    store, campaigns, rubrics = _deps(request)
-    reviewer = who.reviewer
-    if not await store.is_assigned(reviewer["_id"], submission_id):
-        raise Refused(403, "not_assigned", f"แบบรายงาน {submission_id} ไม่ได้มอบหมายให้ท่าน",
-                      f"Submission {submission_id} is not assigned to you.")
     reason = " ".join(form_text(form, "reason", MAX_COMMENT).split())
-    if not reason:
-        problem = Refused(422, "reason_missing", "ต้องระบุเหตุผลของผลประโยชน์ทับซ้อน",
-                          "Say why you have a conflict of interest.")
-        return await _submission_page(request, who, submission_id, status=422, problems={"conflict": problem})
-    # Marks this reviewer entered already no longer count: withdrawn through the audit trail, with the reason.
     try:
-        view: dict[str, Any] | None = await submission_for_review(store, campaigns, rubrics, reviewer=reviewer,
-                                                                  submission_id=submission_id)
-    except Refused:
-        view = None
-    withdrawn = [c["key"] for c in (view or {}).get("criteria", []) if c["mine"] is not None]
-    change_id = None
-    if view is not None and withdrawn:
-        why = f"แจ้งผลประโยชน์ทับซ้อน / conflict of interest declared: {reason}"
-        try:
-            outcome = await record_review(store, campaigns, rubrics, request.app.state.context.relay,
-                                          reviewer=reviewer, submission_id=submission_id, revision=view["revision"],
-                                          entries=[Entry(key, None, why) for key in withdrawn])
-        except Refused as refused:
-            return await _submission_page(request, who, submission_id, status=refused.status,
-                                          typed={"conflict": {"reason": reason}}, problems={"conflict": refused})
-        change_id = outcome["change_id"]
-    newest = await store.newest_revision(submission_id)
-    workspace = workspace_store(request)
-    await workspace.declare_conflict({
-        "_id": "coi_" + secrets.token_hex(6), "reviewer_id": reviewer["_id"], "reviewer_name": reviewer.get("name"),
-        "reviewer_province_code": reviewer.get("province_code"), "submission_id": submission_id,
-        "revision": (newest or {}).get("revision"), "campaign": (newest or {}).get("campaign"),
-        "lao_name": ((newest or {}).get("lao") or {}).get("name"), "reason": reason, "at": datetime.now(UTC),
-        "withdrawn_criteria": withdrawn, "change_id": change_id,
-    })
-    await store.assignments.delete_many({"reviewer_id": reviewer["_id"], "submission_id": submission_id})
-    await workspace.drop_drafts(reviewer["_id"], submission_id)
+        await use_cases.declare_conflict(parts.store, parts.workspace, parts.campaigns, parts.rubrics, parts.relay,
+                                         reviewer=who.reviewer, submission_id=submission_id, reason=reason)
+    except Forbidden:
+        raise  # not this reviewer's to declare: a page of its own, not a form to correct
+    except Problem as refused:
+        return await _submission_page(request, who, parts, submission_id, status=status_of(refused),
+                                      typed={"conflict": {"reason": reason}}, problems={"conflict": refused})
     return redirect("/workspace/?notice=conflict")

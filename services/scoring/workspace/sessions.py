@@ -7,8 +7,8 @@
   SameSite=Strict; Path=/workspace; 8 hours), stored only as its keyed digest (purpose `workspace-session`)
   with its expiry (a TTL index removes it) and a CSRF secret of its own.
 - Sessions are generic: a kind (`reviewer` or `admin`), the subject's id and, for an administrator, their
-  scopes. `issue_link` and the dependencies `reviewer_session` / `admin_session` serve both kinds; every
-  request checks again that the subject is still active.
+  scopes. `issue_link` (application/links.py) and the dependencies `reviewer_session` / `admin_session` serve
+  both kinds; every request checks again that the subject is still active.
 - CSRF: every form carries `csrf` = HMAC-SHA256(session's secret, session id); before sign-in, the sign-in form
   carries the keyed digest (purpose `workspace-csrf`) of a short-lived SameSite=Strict cookie. Every POST checks
   its token and, when the browser says where the request comes from, Origin / Referer / Sec-Fetch-Site.
@@ -21,27 +21,24 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
-from services.scoring.errors import Refused
-from services.scoring.repository import Document, ScoringStore
-from services.scoring.workspace.store import WorkspaceStore
+from services.scoring.api.deps import Workspace
+from services.scoring.application.links import Kind, active_subject
+from services.scoring.repository import Document, WorkspaceStore
+from shared.errors import NotFound, Problem, Refused
 from shared.secrets import keyed_digest
 from shared.settings import Settings
 
-Kind = Literal["reviewer", "admin"]
-KINDS: tuple[Kind, ...] = ("reviewer", "admin")
 COOKIE = "smartcity_workspace"
 SIGN_IN_COOKIE = "smartcity_workspace_sign_in"
 COOKIE_PATH = "/workspace"
-LINK_LIFETIME = timedelta(hours=72)
 SESSION_LIFETIME = timedelta(hours=8)
 SIGN_IN_FORM_LIFETIME = timedelta(minutes=30)
-SIGN_IN_PATH = "/workspace/sign-in"
 # Where a session of each kind starts (the administrators' pages are not part of the reviewers' workspace).
 LANDING: dict[Kind, str] = {"reviewer": "/workspace/", "admin": "/workspace/admin/"}
 MAX_CODE = 128
@@ -79,63 +76,26 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def workspace_store(request: Request) -> WorkspaceStore:
-    found: WorkspaceStore = request.app.state.component.state["workspace"]
-    return found
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.context.settings
-    return settings
-
-
 def secure_cookies(settings: Settings) -> bool:
     """Secure cookies everywhere but development and test, which run on plain http://127.0.0.1."""
     return settings.environment not in ("development", "test")
 
 
-async def issue_link(workspace: WorkspaceStore, kind: Kind, subject_id: str,
-                     issued_by: str) -> tuple[str, datetime]:
-    """A one-time sign-in link for a reviewer or an administrator: its path with the code (shown once,
-    never stored) and when it expires. The subject must exist and be active."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown session kind {kind!r}")
-    await _active_subject(workspace.scoring, kind, subject_id, status=404, disabled_status=409)
-    code = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
-    expires_at = now + LINK_LIFETIME
-    await workspace.links.insert_one({
-        "_id": keyed_digest(workspace.digest_key, "workspace-link", code), "kind": kind, "subject_id": subject_id,
-        "issued_by": issued_by, "issued_at": now, "expires_at": expires_at, "used_at": None,
-    })
-    return f"{SIGN_IN_PATH}?code={code}", expires_at
-
-
-async def _active_subject(store: ScoringStore, kind: Kind, subject_id: str, *, status: int,
-                          disabled_status: int = 403) -> Document:
-    if kind == "reviewer":
-        subject = await store.reviewer(subject_id)
-        if subject is None:
-            raise Refused(status, "reviewer_unknown", f"ไม่พบกรรมการ {subject_id}", f"No reviewer {subject_id!r}.")
-        if not subject.get("active"):
-            raise Refused(disabled_status, "reviewer_disabled",
-                          "บัญชีกรรมการนี้ถูกระงับแล้ว โปรดติดต่อฝ่ายเลขานุการคณะกรรมการ",
-                          "This reviewer's account is disabled; contact the committee's secretariat.")
-        return subject
-    subject = await store.admin(subject_id)
-    if subject is None:
-        raise Refused(status, "admin_unknown", f"ไม่พบผู้ดูแลระบบ {subject_id}", f"No administrator {subject_id!r}.")
-    if not subject.get("active"):
-        raise Refused(disabled_status, "admin_disabled", "บัญชีผู้ดูแลระบบนี้ถูกระงับแล้ว",
-                      "This administrator's account is disabled.")
-    return subject
+async def _subject(workspace: WorkspaceStore, kind: Kind, subject_id: str, *, unknown_status: int) -> Document:
+    """The session's (or link's) reviewer or administrator, still active: refused with `unknown_status` when
+    unknown, 403 when disabled."""
+    try:
+        return await active_subject(workspace.scoring, kind, subject_id)
+    except Problem as problem:
+        status = unknown_status if isinstance(problem, NotFound) else 403
+        raise Refused(status, problem.code, problem.message_th, problem.message_en) from None
 
 
 async def check_link(workspace: WorkspaceStore, code: str) -> Document:
     """The link this code opens, without using it; refused when unknown (400), used or expired (410)."""
     if not code or len(code) > MAX_CODE:
         raise _unknown_link()
-    link = await workspace.links.find_one({"_id": keyed_digest(workspace.digest_key, "workspace-link", code)})
+    link = await workspace.link(code)
     if link is None:
         raise _unknown_link()
     if link.get("used_at") is not None:
@@ -148,6 +108,14 @@ async def check_link(workspace: WorkspaceStore, code: str) -> Document:
     return link
 
 
+async def subject_name(workspace: WorkspaceStore, link: Document) -> str:
+    """The name of whom a link is for, as its sign-in page greets them."""
+    store = workspace.scoring
+    subject = await (store.reviewer(link["subject_id"]) if link["kind"] == "reviewer"
+                     else store.admin(link["subject_id"]))
+    return str((subject or {}).get("name", ""))
+
+
 def _unknown_link() -> Refused:
     return Refused(400, "link_unknown", "ลิงก์เข้าสู่ระบบไม่ถูกต้อง โปรดเปิดลิงก์จากข้อความที่ได้รับอีกครั้ง หรือขอลิงก์ใหม่",
                    "This sign-in link is not valid; open the link from your message again, or ask for a new one.")
@@ -157,20 +125,18 @@ async def exchange(workspace: WorkspaceStore, code: str) -> Session:
     """Use a link's code (once) and open a session for its subject."""
     link = await check_link(workspace, code)
     now = datetime.now(UTC)
-    claimed = await workspace.links.find_one_and_update(
-        {"_id": link["_id"], "used_at": None, "expires_at": {"$gt": now}}, {"$set": {"used_at": now}})
+    claimed = await workspace.claim_link(link, now)
     if claimed is None:  # another tab or device used it a moment ago
         raise Refused(410, "link_used", "ลิงก์เข้าสู่ระบบนี้ถูกใช้ไปแล้ว (ใช้ได้ครั้งเดียว) โปรดขอลิงก์ใหม่",
                       "This sign-in link has been used already (it works once); ask for a new one.")
     kind: Kind = link["kind"]
-    subject = await _active_subject(workspace.scoring, kind, link["subject_id"], status=403)
+    subject = await _subject(workspace, kind, link["subject_id"], unknown_status=403)
     session_id = secrets.token_urlsafe(32)
     scopes = tuple(subject.get("scopes") or ()) if kind == "admin" else ()
     session = Session(session_id=session_id, kind=kind, subject_id=link["subject_id"], scopes=scopes,
                       csrf_secret=secrets.token_hex(32), expires_at=now + SESSION_LIFETIME)
-    await workspace.sessions.insert_one({
-        "_id": keyed_digest(workspace.digest_key, "workspace-session", session_id), "kind": kind,
-        "subject_id": session.subject_id, "scopes": list(scopes), "csrf_secret": session.csrf_secret,
+    await workspace.insert_session(session_id, {
+        "kind": kind, "subject_id": session.subject_id, "scopes": list(scopes), "csrf_secret": session.csrf_secret,
         "created_at": now, "expires_at": session.expires_at, "link_issued_by": link.get("issued_by"),
     })
     return session
@@ -179,8 +145,7 @@ async def exchange(workspace: WorkspaceStore, code: str) -> Session:
 async def find_session(workspace: WorkspaceStore, session_id: str | None) -> Session | None:
     if not session_id or len(session_id) > MAX_CODE:
         return None
-    document = await workspace.sessions.find_one(
-        {"_id": keyed_digest(workspace.digest_key, "workspace-session", session_id)})
+    document = await workspace.session(session_id)
     if document is None or _aware(document["expires_at"]) <= datetime.now(UTC):
         return None
     return Session(session_id=session_id, kind=document["kind"], subject_id=document["subject_id"],
@@ -189,8 +154,7 @@ async def find_session(workspace: WorkspaceStore, session_id: str | None) -> Ses
 
 
 async def end_session(workspace: WorkspaceStore, session: Session) -> None:
-    await workspace.sessions.delete_one(
-        {"_id": keyed_digest(workspace.digest_key, "workspace-session", session.session_id)})
+    await workspace.delete_session(session.session_id)
 
 
 def set_session_cookie(response: Response, settings: Settings, session: Session) -> None:
@@ -212,26 +176,25 @@ def _signed_out() -> Refused:
                    "received, or ask the committee's secretariat for a new one.")
 
 
-async def current_session(request: Request, kind: Kind) -> tuple[Session, Document]:
-    workspace = workspace_store(request)
+async def current_session(request: Request, workspace: WorkspaceStore, kind: Kind) -> tuple[Session, Document]:
     session = await find_session(workspace, request.cookies.get(COOKIE))
     if session is None:
         raise _signed_out()
     if session.kind != kind:
         raise Refused(403, "wrong_kind", "หน้านี้ไม่ใช่ของบัญชีที่เข้าสู่ระบบไว้", "This page is not for the account signed in.")
-    subject = await _active_subject(workspace.scoring, kind, session.subject_id, status=401)
+    subject = await _subject(workspace, kind, session.subject_id, unknown_status=401)
     request.state.workspace_session = session  # for the refusal page's sign-out form
     return session, subject
 
 
-async def reviewer_session(request: Request) -> ReviewerSession:
-    session, reviewer = await current_session(request, "reviewer")
+async def reviewer_session(request: Request, workspace: Workspace) -> ReviewerSession:
+    session, reviewer = await current_session(request, workspace, "reviewer")
     return ReviewerSession(session, reviewer)
 
 
-async def admin_session(request: Request) -> AdminSession:
+async def admin_session(request: Request, workspace: Workspace) -> AdminSession:
     """An administrator's session; the scopes are the account's current ones."""
-    session, admin = await current_session(request, "admin")
+    session, admin = await current_session(request, workspace, "admin")
     scopes = tuple(admin.get("scopes") or ())
     return AdminSession(Session(session.session_id, session.kind, session.subject_id, scopes, session.csrf_secret,
                                 session.expires_at), admin)
@@ -283,19 +246,15 @@ def set_sign_in_cookie(response: Response, settings: Settings, nonce: str) -> No
                         secure=secure_cookies(settings), httponly=True, samesite="strict")
 
 
-async def checked_sign_in_form(request: Request) -> FormData:
+async def checked_sign_in_form(request: Request, workspace: WorkspaceStore) -> FormData:
     check_origin(request)
     form = await request.form()
     nonce = request.cookies.get(SIGN_IN_COOKIE)
     token = form.get("csrf")
     if not nonce or not isinstance(token, str) or not hmac.compare_digest(
-            token.encode(), sign_in_token(workspace_store(request), nonce).encode()):
+            token.encode(), sign_in_token(workspace, nonce).encode()):
         raise _forbidden_csrf()
     return form
-
-
-def settings_of(request: Request) -> Settings:
-    return _settings(request)
 
 
 def form_text(form: FormData, name: str, limit: int = 2000) -> str:

@@ -83,7 +83,7 @@ def _summary_lines(record: dict[str, Any]) -> list[str]:
 
 async def _import(arguments: argparse.Namespace, console: Console) -> int:
     store = Store(_settings())
-    repository = RegistryRepository(store.collection("registry_laos"), store.collection("registry_imports"))
+    repository = RegistryRepository.in_store(store)
     await repository.create_indexes()
     laos_path: Path | None = getattr(arguments, "file", None)
     sizes_path: Path | None = arguments.size_classes
@@ -123,7 +123,7 @@ class _open:
 async def _imports(console: Console) -> int:
     store = Store(_settings())
     try:
-        repository = RegistryRepository(store.collection("registry_laos"), store.collection("registry_imports"))
+        repository = RegistryRepository.in_store(store)
         for record in await repository.recent_imports():
             print(json.dumps({k: record.get(k) for k in ("_id", "status", "started_at", "source", "laos",
                                                          "inserted", "updated", "provinces")},

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from geothai.types import District, Province
 
-from services.validation.lao_types import canonical_lao_type, parse_size_class
-from services.validation.matching import RegistryLao, lookup_code
+from services.validation.lao_types import canonical_lao_type
+from services.validation.matching import lookup_code
 from shared import geo, thai
+from shared.errors import Invalid
 
 # Canonical column → the header spellings seen in DLA's files, compared by `header_key` (so `ขนาดอปท.`,
 # `ขนาด อปท`, `Size` and `SIZE_CLASS` need no entry of their own). The first spelling names the column in
@@ -45,13 +46,12 @@ SIZE_FILE_REQUIRED = ("code", "size_class")
 MAX_REPORTED_PROBLEMS = 50
 
 
-class FileRefused(ValueError):
-    """The file cannot be imported at all (not the expected columns); said in Thai and English."""
+class FileRefused(Invalid):
+    """The file cannot be imported at all (not the expected columns, a line that cannot be read): nothing of it
+    is written. Said in Thai and English, as `file_refused`."""
 
     def __init__(self, message_th: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_th = message_th
-        self.message_en = message_en
+        super().__init__("file_refused", message_th, message_en)
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,6 @@ class LaoDraft:
     size_class: str | None
     details: dict[str, str]
     subdistricts: list[str] = field(default_factory=list)
-
-    def entry(self) -> RegistryLao:
-        return RegistryLao(code=self.code, name=self.name, type=self.type, province_code=self.province_code,
-                           district_code=self.district_code, province_name=self.province_name,
-                           district_name=self.district_name, size_class=self.size_class,
-                           subdistricts=tuple(self.subdistricts))
 
 
 @dataclass
@@ -163,6 +157,23 @@ def _header(rows: Iterator[tuple[int, list[str]]]) -> list[str]:
     if first is None:
         raise FileRefused("ไฟล์ว่างเปล่า", "The file is empty.")
     return first[1]
+
+
+# The words DLA's files write for an LAO's size class (DLA groups results by size), as read; how a class is
+# displayed is the rubric's business (its size groups), not the registry's.
+_SIZE_CLASS_WORDS: dict[str, tuple[str, ...]] = {
+    "large": ("large", "l", "ขนาดใหญ่", "ใหญ่", "ใหญ่พิเศษ"),
+    "medium": ("medium", "m", "ขนาดกลาง", "กลาง"),
+    "small": ("small", "s", "ขนาดเล็ก", "เล็ก"),
+}
+_SIZE_CLASSES = {word: size for size, words in _SIZE_CLASS_WORDS.items() for word in words}
+
+
+def parse_size_class(text: str | None) -> str | None:
+    """`ขนาดใหญ่` / `ใหญ่` / `Large` → `large`; `ขนาดกลาง` → `medium`; `ขนาดเล็ก` → `small`; None otherwise."""
+    if not isinstance(text, str):
+        return None
+    return _SIZE_CLASSES.get(re.sub(r"\s", "", thai.clean_text(text)).casefold())
 
 
 _SIZE_WORDS = re.compile(r"^(?:อปท|ขนาด|size|class)+")
@@ -303,8 +314,3 @@ def read_size_classes(lines: Iterable[str]) -> SizeClassReading:
             continue
         reading.classes[code] = size_class
     return reading
-
-
-def lines_of(text: str) -> Iterator[str]:
-    """A whole text as the lines `csv` reads (for tests and small inputs)."""
-    return iter(text.splitlines(keepends=True))

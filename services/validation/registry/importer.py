@@ -114,9 +114,9 @@ async def run_import(repository: RegistryRepository, *, laos_file: IO[bytes] | N
                      size_classes_file: IO[bytes] | None = None, source: str | None = None,
                      size_classes_source: str | None = None, progress: Progress | None = None,
                      requested_by: str = "cli") -> dict[str, Any]:
-    """Import and return the import record (without its outbox). Raises `FileRefused` (recorded as
-    `refused`, with the registry untouched) for a file that is not the expected kind or has a line that
-    cannot be decoded or parsed; any other failure is recorded as `failed`."""
+    """Import and return the import record (without its outbox). Raises `FileRefused` (a `shared.errors.Invalid`,
+    `file_refused`; recorded as `refused`, with the registry untouched) for a file that is not the expected kind
+    or has a line that cannot be decoded or parsed; any other failure is recorded as `failed`."""
     if laos_file is None and size_classes_file is None:
         raise FileRefused("ไม่มีไฟล์ให้นำเข้า: ส่งไฟล์รายชื่อ อปท. และ/หรือไฟล์ขนาด อปท.",
                           "Nothing to import: send DLA's LAO file and/or a size-class file.")

@@ -15,6 +15,7 @@ from services.validation.matching import RegistryLao, RegistryLookup
 from services.validation.registry.dataset import LaoDraft
 from shared.events import Envelope
 from shared.outbox import OUTBOX, PENDING, push_outbox
+from shared.store import Store
 
 Document = dict[str, Any]
 BATCH = 500
@@ -38,6 +39,10 @@ class RegistryRepository:
     def __init__(self, laos: AsyncCollection[Document], imports: AsyncCollection[Document]) -> None:
         self.laos = laos
         self.imports = imports
+
+    @classmethod
+    def in_store(cls, store: Store) -> RegistryRepository:
+        return cls(store.collection("registry_laos"), store.collection("registry_imports"))
 
     async def create_indexes(self) -> None:
         await self.laos.create_index([("province_code", ASCENDING), ("district_code", ASCENDING)], name="place")
@@ -70,9 +75,6 @@ class RegistryRepository:
         if district_code:
             query["district_code"] = district_code
         return await self.laos.find(query, sort=[("_id", ASCENDING)]).to_list(None)
-
-    async def count(self) -> int:
-        return await self.laos.count_documents({"active": True})
 
     # -- what an import writes ---------------------------------------------------------------------------
 
