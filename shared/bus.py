@@ -9,6 +9,10 @@ Message path for a consuming service S (all queues are durable quorum queues):
                                    |--store or broker away--> handed back unacked; consumer paused until
                                    |                          the store takes a write again (no retry spent)
                                    '--consumer crashed delivery-limit times--> S.dead-letter (broker)
+
+One module, past the usual size, on purpose: publishing, consuming, retries, dead-lettering and the pause while
+the store is away all act on the same connection, channels and in-flight messages, and are read together when
+reasoning about an ack.
 """
 
 from __future__ import annotations

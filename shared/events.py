@@ -3,6 +3,9 @@
 Consumers read with these models, which ignore fields they do not know (tolerant reader); changes are
 additive, and a breaking change is a new `schema_version` of the event type. `python -m shared.events
 docs/events` exports the JSON Schemas that other teams read.
+
+Every contract in one module, past the usual size, on purpose: it is the one page a producer or a consumer
+reads, and the schema export walks it whole.
 """
 
 from __future__ import annotations
@@ -374,6 +377,7 @@ class SelectionPublished(EventData):
     published_by: str = Field(description="The administrator who published it (name and token label, as audited)")
     quotas: dict[str, dict[str, int]] = Field(description="Places per tier and size group, from the campaign")
     group_names: dict[str, str] = Field(default_factory=dict, description="Thai name of each size group")
+    group_names_en: dict[str, str] = Field(default_factory=dict, description="English name of each size group")
     entries: list[SelectionEntry] = Field(description="Every ranked municipality of the campaign, selected or not")
 
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
@@ -206,6 +206,22 @@ def parts_of(request: Request) -> Any:
     """The running service's own parts (`Component.state`, a dataclass of the service's `api/deps.py`), which
     that module's dependencies type and hand to routes."""
     return request.app.state.component.state
+
+
+P = TypeVar("P")
+T = TypeVar("T")
+
+
+def part(parts: type[P], pick: Callable[[P], T]) -> Callable[[Request], T]:
+    """A route dependency handing out one of the service's parts, e.g. in api/deps.py
+    `Store = Annotated[ScoringStore, Depends(part(Parts, lambda parts: parts.store))]`: each part is named once,
+    and type-checked against the service's `Parts`."""
+
+    def dependency(request: Request) -> T:
+        found: P = parts_of(request)
+        return pick(found)
+
+    return dependency
 
 
 def settings_of(request: Request) -> Settings:

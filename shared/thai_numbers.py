@@ -1,5 +1,8 @@
 """Numbers as Thai municipal clerks write them in a form cell (counts of beneficiaries, budgets in baht), read
-together with how sure the reading is (pure, no I/O). docs/thai-numbers.md lists what is read and why."""
+together with how sure the reading is (pure, no I/O). docs/thai-numbers.md lists what is read and why.
+
+One module, past the usual size, on purpose: the reader is one grammar of a cell (digits, Thai numerals and
+number words, units, ranges, hedges) whose parts share their tables and are only correct together."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from services.notification.selection import (
     area_summary,
     entries_in,
     entry_data,
-    group_name_th,
+    group_name,
     is_selected,
     selection_key,
     slot,
@@ -136,7 +136,8 @@ class SelectionNotices:
         message = render(
             self.book, template, data={**entry_data(event, entry), "corrected": decision.corrected},
             recipient=Applicant(name=entry.contact.name), entry=entry, lao=entry.lao, contact=entry.contact,
-            group_th=group_name_th(event.group_names, entry.size_group),
+            group_th=group_name(event.group_names, entry.size_group),
+            group_en=group_name(event.group_names_en, entry.size_group),
             sections=self.book.section_points(entry.sections), corrected=decision.corrected,
             previous_tier=decision.previous_tier, **context,
         )

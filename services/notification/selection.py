@@ -122,9 +122,9 @@ def entries_in(areas: Sequence[str], entries: Sequence[SelectionEntry]) -> list[
     return [e for e in entries if covers(areas, e.lao.province_code, e.lao.district_code)]
 
 
-def group_name_th(group_names: Mapping[str, str], group: str) -> str:
-    """A size group's Thai name as the publication gives it (from the campaign's rubric); the bare key when the
-    event does not name it."""
+def group_name(group_names: Mapping[str, str], group: str) -> str:
+    """A size group's name as the publication gives it (from the campaign's rubric: `group_names` in Thai,
+    `group_names_en` in English); the bare key when the event does not name it."""
     return group_names.get(group) or group
 
 
@@ -142,7 +142,7 @@ def area_summary(areas: Sequence[str], entries: Sequence[SelectionEntry],
         for group in sorted({e.size_group for e in in_tier}, key=_size_rank):
             rows = sorted((e for e in in_tier if e.size_group == group), key=lambda e: (e.rank, e.lao.name))
             groups.append(Group(
-                size_group=group, name_th=group_name_th(group_names, group),
+                size_group=group, name_th=group_name(group_names, group),
                 rows=[Row(submission_id=e.submission_id, name=e.lao.name, type=e.lao.type,
                           province_name=e.lao.province_name, district_name=e.lao.district_name, rank=e.rank)
                       for e in rows]))
@@ -184,7 +184,8 @@ def samples(section_points: Callable[[Mapping[str, float]], Any]) -> dict[str, l
     moment = datetime(2026, 1, 16, 3, 0, tzinfo=UTC)
     event = SelectionPublished(campaign="sample", selection_version=1, rubric_version="sample", frozen_at=moment,
                                published_at=moment, published_by="sample", quotas={},
-                               group_names={"small": "ขนาดเล็ก"}, entries=entries)
+                               group_names={"small": "ขนาดเล็ก"}, group_names_en={"small": "small"},
+                               entries=entries)
     common = {"selection": event, "campaign": None, "campaign_th": "การคัดเลือกตัวอย่าง",
               "campaign_en": "sample selection"}
     applicant = SampleRecipient(kind="applicant", name=contact.name)
@@ -193,7 +194,8 @@ def samples(section_points: Callable[[Mapping[str, float]], Any]) -> dict[str, l
 
     def entry_context(entry: SelectionEntry, corrected: bool) -> dict[str, Any]:
         return {**common, "recipient": applicant, "entry": entry, "lao": entry.lao, "contact": entry.contact,
-                "group_th": group_name_th(event.group_names, entry.size_group),
+                "group_th": group_name(event.group_names, entry.size_group),
+                "group_en": group_name(event.group_names_en, entry.size_group),
                 "sections": section_points(entry.sections), "corrected": corrected,
                 "previous_tier": "efficient" if corrected else None}
 

@@ -268,7 +268,7 @@ TARGETS: dict[str, Target] = {
         _seed_reporting, _prepare_reporting,
         undeclared={("*", 400): _UNREADABLE_BODY},
         regressions=(
-            # An offset past 64 bits reached the store's skip: OverflowError, a 500 (services/reporting/api.py).
+            # An offset past 64 bits reached the store's skip: OverflowError, a 500 (services/reporting/api/models.py).
             Regression("national", "GET",
                        f"/v1/campaigns/{CAMPAIGN}/districts/3601?offset=31288031264069613449272885248", None, 422),
             Regression("national", "GET",

@@ -12,7 +12,7 @@ import pytest
 
 from services.notification.notices import Applicant
 from services.notification.recipients import Recipient, Routing, RoutingProblem
-from services.notification.selection import area_summary, entries_in, group_name_th, selection_key
+from services.notification.selection import area_summary, entries_in, group_name, selection_key
 from services.notification.templates import (
     BUILTIN_DIR,
     DIVIDER,
@@ -62,6 +62,7 @@ def _event(entries: list[SelectionEntry] = ENTRIES, version: int = 1) -> Selecti
     return SelectionPublished(campaign="fy2568", selection_version=version, rubric_version="fy2568-v1",
                               frozen_at=PUBLISHED_AT, published_at=PUBLISHED_AT, published_by="admin", quotas={},
                               group_names={"large": "ขนาดใหญ่", "medium": "ขนาดกลาง", "small": "ขนาดเล็ก"},
+                              group_names_en={"large": "large", "medium": "medium", "small": "small"},
                               entries=entries)
 
 
@@ -75,7 +76,8 @@ def render_entry(entry: SelectionEntry, *, book: TemplateBook = BOOK, corrected:
     """As the handler renders a municipality's result."""
     template = "selection_not_selected" if entry.tier == "not_selected" else "selection_winner"
     return book.render(template, recipient=Applicant(name=entry.contact.name), entry=entry, lao=entry.lao,
-                       contact=entry.contact, group_th=group_name_th(_event().group_names, entry.size_group),
+                       contact=entry.contact, group_th=group_name(_event().group_names, entry.size_group),
+                       group_en=group_name(_event().group_names_en, entry.size_group),
                        sections=book.section_points(entry.sections), corrected=corrected,
                        previous_tier=previous_tier, **_common(book))
 

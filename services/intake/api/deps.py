@@ -18,7 +18,7 @@ from services.intake.mapping import MappingBook
 from services.intake.ratelimit import RateLimiter
 from services.intake.repository import ApiKeys, SubmissionStore
 from shared.errors import Refused
-from shared.runtime import parts_of
+from shared.runtime import part, parts_of
 
 
 @dataclass(frozen=True)
@@ -95,18 +95,6 @@ ImportSender = Annotated[Sender, Depends(import_sender)]
 Reader = Annotated[Sender, Depends(reader)]
 
 
-def _acceptance(request: Request) -> Acceptance:
-    return _parts(request).acceptance
-
-
-def _imports(request: Request) -> Imports:
-    return _parts(request).imports
-
-
-def _queries(request: Request) -> Queries:
-    return _parts(request).queries
-
-
-AcceptanceDep = Annotated[Acceptance, Depends(_acceptance)]
-ImportsDep = Annotated[Imports, Depends(_imports)]
-QueriesDep = Annotated[Queries, Depends(_queries)]
+AcceptanceDep = Annotated[Acceptance, Depends(part(Parts, lambda parts: parts.acceptance))]
+ImportsDep = Annotated[Imports, Depends(part(Parts, lambda parts: parts.imports))]
+QueriesDep = Annotated[Queries, Depends(part(Parts, lambda parts: parts.queries))]

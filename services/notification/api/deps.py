@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.notification.handlers import Notifier
 from services.notification.repository import Directory, NotificationLog, ProgressModel, ScheduleBook
 from services.notification.schedule import Scheduler
-from shared.runtime import parts_of
+from shared.runtime import part
 from shared.settings import Settings
 
 
@@ -26,33 +26,8 @@ class Parts:
     settings: Settings
 
 
-def _parts(request: Request) -> Parts:
-    parts: Parts = parts_of(request)
-    return parts
-
-
-def _log(request: Request) -> NotificationLog:
-    return _parts(request).log
-
-
-def _directory(request: Request) -> Directory:
-    return _parts(request).directory
-
-
-def _progress(request: Request) -> ProgressModel:
-    return _parts(request).progress
-
-
-def _schedule(request: Request) -> ScheduleBook:
-    return _parts(request).schedule
-
-
-def _settings(request: Request) -> Settings:
-    return _parts(request).settings
-
-
-LogDep = Annotated[NotificationLog, Depends(_log)]
-DirectoryDep = Annotated[Directory, Depends(_directory)]
-ProgressDep = Annotated[ProgressModel, Depends(_progress)]
-ScheduleDep = Annotated[ScheduleBook, Depends(_schedule)]
-NotificationSettings = Annotated[Settings, Depends(_settings)]
+LogDep = Annotated[NotificationLog, Depends(part(Parts, lambda parts: parts.log))]
+DirectoryDep = Annotated[Directory, Depends(part(Parts, lambda parts: parts.directory))]
+ProgressDep = Annotated[ProgressModel, Depends(part(Parts, lambda parts: parts.progress))]
+ScheduleDep = Annotated[ScheduleBook, Depends(part(Parts, lambda parts: parts.schedule))]
+NotificationSettings = Annotated[Settings, Depends(part(Parts, lambda parts: parts.settings))]

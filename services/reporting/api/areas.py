@@ -14,6 +14,7 @@ from services.reporting.api.models import (
     NOT_FOUND,
     DistrictReport,
     DistrictRow,
+    GroupName,
     MissingLao,
     NationalReport,
     ProvinceReport,
@@ -24,12 +25,16 @@ from services.reporting.api.models import (
     Tier,
 )
 from services.reporting.api.submissions import item
-from services.reporting.application import PROVINCE_LIST_LIMIT
+from services.reporting.application import PROVINCE_LIST_LIMIT, Reports
 from services.reporting.places import district_names, province_names
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 _FIGURES = ("submissions", "counts", "average_score", "tiers", "score_histogram", "size_groups", "expected",
             "expected_submitted")
+
+
+async def _group_names(reports: Reports, campaign: str, figures: dict[str, Any] | None) -> dict[str, GroupName]:
+    return {group: GroupName(**name) for group, name in (await reports.group_names(campaign, figures)).items()}
 
 
 def _figures(document: dict[str, Any] | None) -> dict[str, Any]:
@@ -64,6 +69,7 @@ async def province(
     return ProvinceReport(
         campaign=campaign, province_code=code, province_name_th=name_th, province_name_en=name_en,
         updated_at=page.figures["updated_at"] if page.figures else None,
+        size_group_names=await _group_names(reports, campaign, page.figures),
         districts=[DistrictRow(district_code=d.code, district_name_th=d.name_th, district_name_en=d.name_en,
                                **_figures(d.figures)) for d in page.districts],
         items=[ProvinceSubmission(**item(view)) for view in page.views], items_total=page.total, limit=limit,
@@ -94,6 +100,7 @@ async def district(
         campaign=campaign, district_code=code, district_name_th=name_th, district_name_en=name_en,
         province_code=code[:2], province_name_th=province_th, province_name_en=province_en,
         updated_at=page.figures["updated_at"] if page.figures else None,
+        size_group_names=await _group_names(reports, campaign, page.figures),
         missing=[MissingLao(**lao) for lao in (page.figures or {}).get("missing", [])],
         items=[ProvinceSubmission(**item(view)) for view in page.views], items_total=page.total, limit=limit,
         offset=offset, **_figures(page.figures),
@@ -113,6 +120,7 @@ async def national(reports: ReportsDep, campaign: str, scope: ReaderScope) -> An
     return NationalReport(
         campaign=campaign,
         updated_at=document["updated_at"],
+        size_group_names=await _group_names(reports, campaign, document),
         provinces=[ProvinceRow(
             province_code=row["province_key"],
             province_name_th=row["province_name_th"],

@@ -13,7 +13,7 @@ from services.reporting.application import Documents, FinalSelection, OfficeWork
 from services.reporting.repository import Attachments, ReadModels, TokenBook
 from services.reporting.tokens import NATIONAL, Scope
 from shared.errors import Refused
-from shared.runtime import parts_of, settings_of
+from shared.runtime import part, parts_of, settings_of
 
 
 @dataclass(frozen=True)
@@ -59,25 +59,9 @@ async def token_holder(request: Request) -> str | None:
     return None if token is None else await _parts(request).tokens.holder(token)
 
 
-def _reports(request: Request) -> Reports:
-    return _parts(request).reports
-
-
-def _documents(request: Request) -> Documents:
-    return _parts(request).documents
-
-
-def _office_work(request: Request) -> OfficeWork:
-    return _parts(request).office_work
-
-
-def _selection(request: Request) -> FinalSelection:
-    return _parts(request).selection
-
-
 ReaderScope = Annotated[Scope, Depends(reader_scope)]
 TokenHolder = Annotated[str | None, Depends(token_holder)]
-ReportsDep = Annotated[Reports, Depends(_reports)]
-DocumentsDep = Annotated[Documents, Depends(_documents)]
-OfficeWorkDep = Annotated[OfficeWork, Depends(_office_work)]
-SelectionDep = Annotated[FinalSelection, Depends(_selection)]
+ReportsDep = Annotated[Reports, Depends(part(Parts, lambda parts: parts.reports))]
+DocumentsDep = Annotated[Documents, Depends(part(Parts, lambda parts: parts.documents))]
+OfficeWorkDep = Annotated[OfficeWork, Depends(part(Parts, lambda parts: parts.office_work))]
+SelectionDep = Annotated[FinalSelection, Depends(part(Parts, lambda parts: parts.selection))]

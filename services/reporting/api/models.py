@@ -165,12 +165,23 @@ class MissingLao(BaseModel):
     district_name: str | None = None
 
 
+class GroupName(BaseModel):
+    th: str
+    en: str
+
+
+_GROUP_NAMES: Any = Field(default_factory=dict, description="The rubric's Thai and English name of each size group "
+                     "in the figures, as scoring put them on its scores (a group none of whose scores names it is "
+                     "left out: show its key)")
+
+
 class ProvinceReport(Figures):
     campaign: str
     province_code: str = Field(description="2-digit DOPA code, or `unknown` for submissions not yet placed")
     province_name_th: str
     province_name_en: str
     updated_at: datetime | None = None
+    size_group_names: dict[str, GroupName] = _GROUP_NAMES
     districts: list[DistrictRow] = Field(default_factory=list, description="Every district of the province")
     items: list[ProvinceSubmission] = Field(default_factory=list, description="The province's submissions "
                                             "(filtered and paginated by the query)")
@@ -188,6 +199,7 @@ class DistrictReport(Figures):
     province_name_th: str
     province_name_en: str
     updated_at: datetime | None = None
+    size_group_names: dict[str, GroupName] = _GROUP_NAMES
     missing: list[MissingLao] = Field(default_factory=list, description="Expected municipalities that have not "
                                       "submitted (when the registry is loaded)")
     items: list[ProvinceSubmission] = Field(default_factory=list)
@@ -205,6 +217,7 @@ class ProvinceRow(Figures):
 class NationalReport(Figures):
     campaign: str
     updated_at: datetime | None = None
+    size_group_names: dict[str, GroupName] = _GROUP_NAMES
     provinces: list[ProvinceRow] = Field(default_factory=list)
 
 

@@ -129,6 +129,11 @@ class Reports:
             campaign, SubmissionFilter(district=code, status=status), sort=sort, limit=limit, offset=offset)
         return AreaPage(document, total, views)
 
+    async def group_names(self, campaign: str, figures: Document | None) -> dict[str, dict[str, str]]:
+        """The rubric's names of the size groups in `figures`, as the campaign's scores carry them."""
+        names = await self.read_models.size_group_names(campaign, (figures or {}).get("size_groups", {}))
+        return {group: {"th": th, "en": en} for group, (th, en) in names.items()}
+
     async def national(self, scope: Scope, campaign: str) -> Document | None:
         """The campaign's national figures; None for a configured campaign nothing was computed for yet."""
         if not scope.allows_national():

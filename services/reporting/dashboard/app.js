@@ -10,8 +10,14 @@ const TIER = { outstanding: ["ที่มีความโดดเด่น",
   not_selected: ["ไม่ผ่านเกณฑ์", "not selected"] };
 // DLA's decision: "not selected" rather than "below the thresholds".
 const TIER_FINAL = { ...TIER, not_selected: ["ไม่ได้รับการคัดเลือก", "not selected"] };
-const GROUP = { large: ["ขนาดใหญ่", "large"], medium: ["ขนาดกลาง", "medium"], small: ["ขนาดเล็ก", "small"],
-  unknown: ["ไม่ทราบขนาด", "unknown"] };
+// Size groups are named by the campaign's rubric: each report brings the names of its groups
+// (`size_group_names`), and the selection its own (`group_names`); a group nobody named shows its key.
+const GROUP = {};
+function learnGroups(report) {
+  for (const [g, n] of Object.entries((report && report.size_group_names) || {})) GROUP[g] = [n.th, n.en];
+  return report;
+}
+function group(g) { return GROUP[g] ? two(GROUP, g) : esc(g); }
 const REGIONS = { 1: ["ภาคกลาง", "Central"], 2: ["ภาคตะวันออก", "East"], 3: ["อีสานตอนล่าง", "Lower Northeast"],
   4: ["อีสานตอนบน", "Upper Northeast"], 5: ["ภาคเหนือตอนบน", "Upper North"], 6: ["ภาคเหนือตอนล่าง", "Lower North"],
   7: ["ภาคตะวันตก", "West"], 8: ["ภาคใต้ตอนบน", "Upper South"], 9: ["ภาคใต้ตอนล่าง", "Lower South"] };
@@ -126,7 +132,7 @@ function histogram(f) {
 }
 
 function sizeGroups(f) {
-  const rows = Object.entries(f.size_groups || {}).map(([g, e]) => `<tr><td>${two(GROUP, g)}</td>
+  const rows = Object.entries(f.size_groups || {}).map(([g, e]) => `<tr><td>${group(g)}</td>
     <td class="num">${num(e.scored)}</td><td class="num">${num(e.average_score, 2)}</td>
     <td class="num">${num(e.tiers.outstanding)}</td><td class="num">${num(e.tiers.efficient)}</td></tr>`).join("");
   return `<table><thead><tr><th>กลุ่มขนาด <span class="en">size group</span></th><th class="num">ให้คะแนน</th>
@@ -138,7 +144,7 @@ function submissionsTable(items, id) {
   const rows = items.map((s) => `<tr data-submission="${esc(s.submission_id)}"><td>${esc(s.lao_name)}</td>
     <td>${esc(s.district_name || "-")}</td><td class="status-${s.status}">${two(STATUS, s.status)}</td>
     <td class="num">${num(s.score_total, 2)}</td><td data-final="${s.final ? "yes" : "no"}">${tierCell(s)}</td>
-    <td>${s.size_group ? two(GROUP, s.size_group) : "-"}</td></tr>`).join("");
+    <td>${s.size_group ? group(s.size_group) : "-"}</td></tr>`).join("");
   return `<table id="${id}"><thead><tr><th>เทศบาล <span class="en">municipality</span></th><th>อำเภอ</th>
     <th>สถานะ <span class="en">status</span></th><th class="num">คะแนน</th><th>ระดับ <span class="en">tier</span></th>
     <th>กลุ่มขนาด</th></tr></thead><tbody>${rows || `<tr><td colspan="6">ยังไม่มีการส่ง <span class="en">none yet</span></td></tr>`}</tbody></table>`;
@@ -204,7 +210,7 @@ function crumbs(parts) {
 // -- views --------------------------------------------------------------------------------------------
 
 async function nationalView() {
-  const national = await api(`/campaigns/${CAMPAIGN}/national`);
+  const national = learnGroups(await api(`/campaigns/${CAMPAIGN}/national`));
   renderCountdown(national);
   crumbs([["ทั้งประเทศ / Whole country", null]]);
   const rows = Object.fromEntries(national.provinces.map((r) => [r.province_code, r]));
@@ -242,7 +248,7 @@ async function nationalView() {
           data-file="${CAMPAIGN}-provinces.csv">CSV</button></div></div>
       <div class="card"><h2>ลำดับคะแนนตามกลุ่มขนาด <span class="en">Rankings by size group</span></h2>
         ${sizeGroups(national)}
-        ${rankings.map((page) => `<h3>${two(GROUP, page.size_group)}</h3><table class="ranking" data-group="${page.size_group}">
+        ${rankings.map((page) => `<h3>${group(page.size_group)}</h3><table class="ranking" data-group="${page.size_group}">
           <tbody>${page.items.map((i) => `<tr><td class="num">${i.rank}</td><td>${esc(i.lao_name)}</td>
           <td>${esc(i.province_name || "")}</td><td class="num">${num(i.score_total, 2)}</td><td data-final="${i.final ? "yes" : "no"}">${tierCell(i)}</td></tr>`).join("")}
           </tbody></table>`).join("")}</div>
@@ -252,7 +258,7 @@ async function nationalView() {
 }
 
 async function provinceView(code) {
-  const p = await api(`/campaigns/${CAMPAIGN}/provinces/${code}?limit=500`);
+  const p = learnGroups(await api(`/campaigns/${CAMPAIGN}/provinces/${code}?limit=500`));
   renderCountdown(p);
   crumbs([...(state.reader.level === "national" ? [["ทั้งประเทศ", "#/"]] : []), [`จังหวัด${p.province_name_th}`, null]]);
   const districts = p.districts.map((d) => `<tr class="link" data-district="${d.district_code}" data-href="#/district/${d.district_code}">
@@ -280,7 +286,7 @@ async function provinceView(code) {
 }
 
 async function districtView(code) {
-  const d = await api(`/campaigns/${CAMPAIGN}/districts/${code}?limit=500`);
+  const d = learnGroups(await api(`/campaigns/${CAMPAIGN}/districts/${code}?limit=500`));
   renderCountdown(d);
   crumbs([...(state.reader.level === "national" ? [["ทั้งประเทศ", "#/"]] : []),
     ...(state.reader.level !== "district" ? [[`จังหวัด${d.province_name_th}`, `#/province/${d.province_code}`]] : []),

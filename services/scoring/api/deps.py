@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from services.scoring.repository import ScoringStore, WorkspaceStore
 from services.scoring.rubric import RubricBook
 from shared.outbox import OutboxRelay
-from shared.runtime import context_of, parts_of
+from shared.runtime import context_of, part
 
 
 @dataclass(frozen=True)
@@ -24,28 +24,11 @@ class Parts:
     rubrics: RubricBook
 
 
-def _parts(request: Request) -> Parts:
-    parts: Parts = parts_of(request)
-    return parts
-
-
-def store_of(request: Request) -> ScoringStore:
-    return _parts(request).store
-
-
-def workspace_of(request: Request) -> WorkspaceStore:
-    return _parts(request).workspace
-
-
-def rubrics_of(request: Request) -> RubricBook:
-    return _parts(request).rubrics
-
-
 def relay_of(request: Request) -> OutboxRelay | None:
     return context_of(request).relay
 
 
-Store = Annotated[ScoringStore, Depends(store_of)]
-Workspace = Annotated[WorkspaceStore, Depends(workspace_of)]
-Rubrics = Annotated[RubricBook, Depends(rubrics_of)]
+Store = Annotated[ScoringStore, Depends(part(Parts, lambda parts: parts.store))]
+Workspace = Annotated[WorkspaceStore, Depends(part(Parts, lambda parts: parts.workspace))]
+Rubrics = Annotated[RubricBook, Depends(part(Parts, lambda parts: parts.rubrics))]
 Relay = Annotated[OutboxRelay | None, Depends(relay_of)]

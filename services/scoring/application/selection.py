@@ -222,6 +222,7 @@ async def publish(store: ScoringStore, campaigns: CampaignBook, rubrics: RubricB
         frozen_at=selection["frozen_at"], published_at=now, published_by=actor,
         quotas={tier: dict(places) for tier, places in config.selection_quotas.items()},
         group_names={group: name.get("th", group) for group, name in selection["group_names"].items()},
+        group_names_en={group: name.get("en", group) for group, name in selection["group_names"].items()},
         entries=[SelectionEntry.model_validate({
             **entry, "tier": decided(entry, overrides),
             "override_reason": (overrides.get(entry["submission_id"]) or {}).get("reason")})

@@ -14,7 +14,7 @@ from services.validation.registry.repository import RegistryRepository
 from services.validation.repository import ValidationStore
 from shared.errors import Refused
 from shared.outbox import OutboxRelay
-from shared.runtime import internal_reader, parts_of
+from shared.runtime import internal_reader, part
 from shared.settings import Settings
 
 
@@ -25,26 +25,9 @@ class Parts:
     relay: OutboxRelay
 
 
-def _parts(request: Request) -> Parts:
-    parts: Parts = parts_of(request)
-    return parts
-
-
-def _results(request: Request) -> ValidationStore:
-    return _parts(request).results
-
-
-def _registry(request: Request) -> RegistryRepository:
-    return _parts(request).registry
-
-
-def _relay(request: Request) -> OutboxRelay:
-    return _parts(request).relay
-
-
-Results = Annotated[ValidationStore, Depends(_results)]
-Registry = Annotated[RegistryRepository, Depends(_registry)]
-Relay = Annotated[OutboxRelay, Depends(_relay)]
+Results = Annotated[ValidationStore, Depends(part(Parts, lambda parts: parts.results))]
+Registry = Annotated[RegistryRepository, Depends(part(Parts, lambda parts: parts.registry))]
+Relay = Annotated[OutboxRelay, Depends(part(Parts, lambda parts: parts.relay))]
 
 
 def _registry_admin_token(settings: Settings) -> SecretStr | None:
