@@ -4,6 +4,8 @@ HTTP at intake, and report each figure beside those limits (JSON and Markdown).
     python -m bench.run                  # the default run: a few minutes
     python -m bench.run --smoke          # seconds: checks the instrument, figures meaningless
     python -m bench.run --deadline-night # 7,850 LAOs + 20% resubmissions within 10 minutes
+
+A program, not a library: its length is the list of measurements and the report, read top to bottom.
 """
 
 from __future__ import annotations
