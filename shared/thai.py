@@ -172,8 +172,10 @@ LAO_TYPE_ABBREVIATIONS: dict[str, str] = {
 }
 # Abbreviations written before a name ("ทม.ชัยภูมิ"): Bangkok is never written "กทม." before a place name.
 _NAME_ABBREVIATIONS = {key: name for key, name in LAO_TYPE_ABBREVIATIONS.items() if key != "กทม"}
-# An abbreviation counts only when a dot or a space ends it: "ทม.ชัยภูมิ", "ทม ชัยภูมิ", never "ทมิฬ".
-_LAO_ABBREVIATION = re.compile(r"^(" + "|".join(_NAME_ABBREVIATIONS) + r")(?:\s*\.\s*|\s+)")
+# An abbreviation ends with a dot or a space ("ทม.ชัยภูมิ", "ทม ชัยภูมิ"), or is glued to a place name
+# that starts with a consonant or a leading vowel and goes on ("ทมชัยภูมิ", "อบตโนนสะอาด": typed in a
+# hurry); never "ทมิฬ" (a vowel follows) nor the Surin subdistrict "ทมอ" (one letter is no place name).
+_LAO_ABBREVIATION = re.compile(r"^(" + "|".join(_NAME_ABBREVIATIONS) + r")(?:\s*\.\s*|\s+|(?=[ก-ฮเ-ไ][\u0e01-\u0e5b]))")
 _LAO_TYPE_PREFIX = re.compile(r"^(เทศบาล\s*(?:นคร|เมือง|ตำบล)|องค์การบริหารส่วน\s*(?:ตำบล|จังหวัด))\s*")
 
 

@@ -43,6 +43,10 @@ def test_white_space_and_invisible_characters_are_folded(text: str, expected: st
     ("เทศบาลนครนครราชสีมา", "เทศบาลนครนครราชสีมา"),
     ("เมืองพัทยา", "เมืองพัทยา"),
     ("ทมิฬนาฑู", "ทมิฬนาฑู"),  # starts with the letters of ทม but is no abbreviation
+    ("ทมชัยภูมิ", "เทศบาลเมืองชัยภูมิ"),  # glued, as typed in a hurry
+    ("อบตโนนสะอาด", "องค์การบริหารส่วนตำบลโนนสะอาด"),
+    ("ทมอ", "ทมอ"),  # a subdistrict of Surin, not ทม. + อ
+    ("ทต.ทมอ", "เทศบาลตำบลทมอ"),
 ])
 def test_lao_names_are_written_out_in_full(text: str, expected: str) -> None:
     assert thai.expand_lao_name(text) == expected
