@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.scoring.committee import CommitteeJudgement, plain
 from services.scoring.rubric.fields import SUBMISSION_FIELDS, CountOf, SumOf, counted, read_field, require_field
@@ -99,7 +99,7 @@ def _ascending(bands: list[Band]) -> list[Band]:
     return bands
 
 
-Bands = Annotated[list[Band], Field(min_length=1)]
+Bands = Annotated[list[Band], Field(min_length=1), AfterValidator(_ascending)]
 
 
 def _band_outcome(bands: Sequence[Band], value: Decimal, amount_th: str, amount_en: str,
@@ -225,11 +225,6 @@ class CountBandsRule(RuleBase):
     count: CountOf
     bands: Bands
 
-    @field_validator("bands")
-    @classmethod
-    def _ascending_bands(cls, bands: list[Band]) -> list[Band]:
-        return _ascending(bands)
-
     def evaluate(self, submission: Submission, most: Decimal, committee: CommitteePoints) -> Outcome:
         items = counted(submission, self.count)
         n = len(items)
@@ -292,11 +287,6 @@ class SumBandsRule(RuleBase):
     type: Literal["sum_bands"]
     field: SumOf
     bands: Bands
-
-    @field_validator("bands")
-    @classmethod
-    def _ascending_bands(cls, bands: list[Band]) -> list[Band]:
-        return _ascending(bands)
 
     def evaluate(self, submission: Submission, most: Decimal, committee: CommitteePoints) -> Outcome:
         attribute = self.field.split(".", 1)[1]
