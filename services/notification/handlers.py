@@ -1,21 +1,21 @@
 """What notification does with each event it receives (each handler reads its event and hands it on):
 
 - submission.* : record the submission's state in the area-progress model, then tell the applicant and the
-  offices of the area that routing names (services/notification/notices.py);
+  offices of the area that routing names (services/notification/application/notices.py);
 - registry.updated : replace its copy of the province's LAOs (who is expected to submit);
 - schedule.notice_due : one office's reminder or digest from the area's progress (notices.py);
 - selection.published : each municipality's final result and each office's list of its area, once; a later
-  publication writes again only to those whose result changed (services/notification/publication.py).
+  publication writes again only to those whose result changed (services/notification/application/publication.py).
 
-Every message goes out through services/notification/delivery.py, so a redelivered event never sends a second
+Every message goes out through application/delivery.py, so a redelivered event never sends a second
 one. A channel failure that another attempt may fix raises, so the bus retries the event later; after the last
 attempt the log says failed and the failure is announced (`notification.failed` / `notification.area_failed`).
 """
 
 from __future__ import annotations
 
-from services.notification.notices import AreaNotices, SubmissionNotices, read
-from services.notification.publication import SelectionNotices
+from services.notification.application.notices import AreaNotices, SubmissionNotices, read
+from services.notification.application.publication import SelectionNotices
 from services.notification.repository import ProgressModel
 from shared.bus import Handles
 from shared.events import (

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from services.notification.delivery import PRODUCER
+from services.notification.application.delivery import PRODUCER
 from services.notification.recipients import Routing
 from services.notification.repository import Directory, ScheduleBook
 from services.notification.templates import DIGEST, REMINDER

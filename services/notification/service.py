@@ -9,13 +9,13 @@ import httpx
 
 from services.notification import api
 from services.notification.api.deps import Parts
+from services.notification.application.delivery import Delivery
+from services.notification.application.notices import AreaNotices, SubmissionNotices
+from services.notification.application.publication import SelectionNotices
 from services.notification.channels import Channel, LineChannel, WebhookChannel
-from services.notification.delivery import Delivery
 from services.notification.handlers import HANDLES, Notifier
 from services.notification.mailer import EmailChannel
-from services.notification.notices import AreaNotices, SubmissionNotices
 from services.notification.privacy import use_digest_key
-from services.notification.publication import SelectionNotices
 from services.notification.recipients import Routing
 from services.notification.repository import Directory, NotificationLog, ProgressModel, ScheduleBook
 from services.notification.schedule import Clock, Scheduler, utc_clock

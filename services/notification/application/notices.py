@@ -1,8 +1,8 @@
 """What a submission event and a due reminder or digest become (no HTTP): the readers of the submission
 events, then for each notice its template, its recipients (the applicant, the offices of the area, or the one
 office the schedule names), what its template reads, what the log records and its outcome event. Each notice
-goes out through services/notification/delivery.py; the final selection's messages are in
-services/notification/publication.py.
+goes out through services/notification/application/delivery.py; the final selection's messages are in
+services/notification/application/publication.py.
 
 - submission.* : the submission's state goes into the area-progress model first (reminders and digests read
   it), then routing says who hears of it; a re-score never reaches anyone, a committee review only when
@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict
 
+from services.notification.application.delivery import PRODUCER, Delivery, Notice, NotificationNotSent
 from services.notification.area import AreaReport
-from services.notification.delivery import PRODUCER, Delivery, Notice, NotificationNotSent
 from services.notification.privacy import normalise_address
 from services.notification.recipients import Recipient, Routing
 from services.notification.repository import Directory, ProgressModel, notification_id

@@ -1,6 +1,6 @@
 """`selection.published` as notification sends it (no HTTP): every municipality of the publication hears its own
 result (congratulations, or thanks with its points per section), every office with municipalities in its area
-gets its area's list, each message once, through services/notification/delivery.py.
+gets its area's list, each message once, through services/notification/application/delivery.py.
 
 A later publication writes again only to those whose result changed: what each subject (a municipality, an
 office and its areas) was last told decides it (keys, subjects and fingerprints:
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from services.notification.delivery import PRODUCER, Delivery, Notice, NotificationNotSent, Result
-from services.notification.notices import Applicant, render
+from services.notification.application.delivery import PRODUCER, Delivery, Notice, NotificationNotSent, Result
+from services.notification.application.notices import Applicant, render
 from services.notification.privacy import normalise_address
 from services.notification.recipients import Recipient, Routing
 from services.notification.repository import FINAL, Directory, NotificationLog
