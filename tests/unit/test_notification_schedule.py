@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from services.notification.notices import time_left
+from services.notification.application.notices import time_left
 from services.notification.schedule import campaign_slots, due_slots, parse_offset
 from shared.campaign import Campaign, load_campaigns
 

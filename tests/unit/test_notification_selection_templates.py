@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from services.notification.notices import Applicant
+from services.notification.application.notices import Applicant
 from services.notification.recipients import Recipient, Routing, RoutingProblem
 from services.notification.selection import area_summary, entries_in, group_name, selection_key
 from services.notification.templates import (

@@ -12,10 +12,10 @@ import pytest
 from pydantic import ValidationError
 
 from services.intake.submission import Submission
+from services.notification.application.notices import Applicant, read, submission_context
 from services.notification.area import build_report
 from services.notification.channels import DeliveryError
 from services.notification.mailer import EmailChannel, message_id
-from services.notification.notices import Applicant, read, submission_context
 from services.notification.privacy import mask, normalise_address, recipient_hash, scrub
 from services.notification.recipients import Recipient
 from services.notification.templates import (
