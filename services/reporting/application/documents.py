@@ -9,14 +9,9 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from services.reporting import exports, package
-from services.reporting.application.reports import (
-    Reports,
-    campaign_not_found,
-    district_not_found,
-    province_not_found,
-)
-from services.reporting.application.scope import outside_scope, scoped_filter
-from services.reporting.places import district_names, is_district, is_province, province_names
+from services.reporting.application.reports import Reports, campaign_not_found
+from services.reporting.application.scope import outside_scope, require_district, require_province, scoped_filter
+from services.reporting.places import district_names, province_names
 from services.reporting.repository import PROVINCE_LIST_LIMIT, ReadModels, SubmissionFilter
 from services.reporting.tokens import Scope
 from shared.campaign import CampaignBook, UnknownCampaign
@@ -116,10 +111,7 @@ class Documents:
     async def province_package(self, scope: Scope, campaign: str, code: str,
                                sender: package.Sender) -> PackageHtml:
         """The province's package for DLA: cover letter, summary table, every report form."""
-        if not is_province(code):
-            raise province_not_found(code)
-        if not scope.allows_province(code):
-            raise outside_scope(scope, f"จังหวัดรหัส {code}", f"province {code}")
+        require_province(scope, code, unknown_allowed=False)
         document = await self.read_models.province(campaign, code) or {}
         _, views = await self.read_models.list_submissions(campaign, SubmissionFilter(province=code),
                                                            limit=PROVINCE_LIST_LIMIT)
@@ -132,10 +124,7 @@ class Documents:
     async def district_package(self, scope: Scope, campaign: str, code: str,
                                sender: package.Sender) -> PackageHtml:
         """The district's package for its province."""
-        if not is_district(code):
-            raise district_not_found(code)
-        if not scope.allows_district(code):
-            raise outside_scope(scope, f"อำเภอรหัส {code}", f"district {code}")
+        require_district(scope, code)
         document = await self.read_models.district(campaign, code) or {}
         _, views = await self.read_models.list_submissions(campaign, SubmissionFilter(district=code),
                                                            limit=PROVINCE_LIST_LIMIT)

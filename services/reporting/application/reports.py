@@ -9,8 +9,7 @@ from typing import Any
 
 import geothai
 
-from services.reporting.application.scope import outside_scope, scoped_filter
-from services.reporting.places import is_district, is_province_key
+from services.reporting.application.scope import outside_scope, require_district, require_province, scoped_filter
 from services.reporting.projection import UNKNOWN_PROVINCE, public
 from services.reporting.repository import ReadModels, SubmissionFilter
 from services.reporting.tokens import Scope
@@ -22,14 +21,6 @@ Document = dict[str, Any]
 
 def campaign_not_found(campaign: str) -> NotFound:
     return NotFound("not_found", f"ไม่พบรอบการคัดเลือก {campaign}", f"No campaign {campaign}")
-
-
-def province_not_found(code: str) -> NotFound:
-    return NotFound("not_found", f"ไม่พบจังหวัดรหัส {code}", f"No province with code {code}")
-
-
-def district_not_found(code: str) -> NotFound:
-    return NotFound("not_found", f"ไม่พบอำเภอรหัส {code}", f"No district with code {code}")
 
 
 @dataclass(frozen=True)
@@ -95,10 +86,7 @@ class Reports:
                        tier: str | None, size_group: str | None, name: str | None, sort: str, limit: int,
                        offset: int) -> AreaPage:
         """A province's figures, every one of its districts, and a page of its submissions."""
-        if not is_province_key(code):
-            raise province_not_found(code)
-        if not scope.allows_province(code):
-            raise outside_scope(scope, f"จังหวัดรหัส {code}", f"province {code}")
+        require_province(scope, code, unknown_allowed=True)
         await self.require_campaign(campaign)
         document = await self.read_models.province(campaign, code)
         where = SubmissionFilter(province=code, district=district, status=status, tier=tier, size_group=size_group,
@@ -119,10 +107,7 @@ class Reports:
     async def district(self, scope: Scope, campaign: str, code: str, *, status: str | None, sort: str, limit: int,
                        offset: int) -> AreaPage:
         """A district's figures (who has not submitted among them) and a page of its submissions."""
-        if not is_district(code):
-            raise district_not_found(code)
-        if not scope.allows_district(code):
-            raise outside_scope(scope, f"อำเภอรหัส {code}", f"district {code}")
+        require_district(scope, code)
         await self.require_campaign(campaign)
         document = await self.read_models.district(campaign, code)
         total, views = await self.read_models.list_submissions(
